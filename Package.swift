@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "rops",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rops", targets: ["rops"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client library (Debian: libpq-dev).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // PostgreSQL client: connections, bound parameters, typed errors, COPY IN, cancel.
+        .target(name: "PostgresClient", dependencies: ["CLibPQ"], exclude: ["README.md"]),
+        // The embedded default: a project-local cluster managed with initdb/pg_ctl.
+        .target(name: "LocalPostgres", dependencies: ["PostgresClient"], exclude: ["README.md"]),
+        // project.yml, .env, connection resolution.
+        .target(name: "Project", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+        ], exclude: ["README.md"]),
+        // The command-line tool.
+        .executableTarget(name: "rops", dependencies: [
+            "PostgresClient", "LocalPostgres", "Project",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["README.md"]),
+        // Benchmark helpers driven by scripts under bench/.
+        .executableTarget(name: "rops-bench", dependencies: [
+            "PostgresClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Shared by the test targets: the throwaway PostgreSQL every integration test uses.
+        .target(name: "TestSupport", dependencies: ["LocalPostgres", "PostgresClient"], path: "Tests/TestSupport"),
+        .testTarget(name: "ProjectTests", dependencies: ["Project"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
+        .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PostgresClient", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["rops", "TestSupport", "LocalPostgres"]),
+    ]
+)

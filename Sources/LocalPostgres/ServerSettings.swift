@@ -1,0 +1,46 @@
+/// postgresql.conf settings for the embedded cluster: bulk loads and analytics on a small machine.
+/// Durability is relaxed only where it costs nothing but a few seconds of work on a crash
+/// (synchronous_commit off); fsync and full_page_writes stay on so the cluster never corrupts.
+enum ServerSettings {
+    static func render(port: Int, socketDirectory: String, memoryBytes: UInt64) -> String {
+        let memoryMB = Int(memoryBytes / 1_048_576)
+        // A quarter of RAM for shared buffers (capped), as the PostgreSQL docs suggest for a dedicated server.
+        let sharedBuffers = max(128, min(memoryMB / 4, 4096))
+        let maintenance = max(64, min(memoryMB / 16, 2048))
+        let workMem = max(16, min(memoryMB / 128, 256))
+        let effectiveCache = max(512, memoryMB / 2)
+        return """
+        # Written by rops for the embedded default cluster; rops rewrites it on every start.
+        listen_addresses = '127.0.0.1'
+        port = \(port)
+        unix_socket_directories = '\(socketDirectory)'
+        unix_socket_permissions = 0700
+        max_connections = 50
+        shared_buffers = \(sharedBuffers)MB
+        work_mem = \(workMem)MB
+        maintenance_work_mem = \(maintenance)MB
+        effective_cache_size = \(effectiveCache)MB
+        # Bulk loads: few checkpoints, no WAL for tables created in the loading transaction.
+        wal_level = minimal
+        max_wal_senders = 0
+        max_wal_size = 8GB
+        min_wal_size = 1GB
+        checkpoint_timeout = 30min
+        wal_buffers = 64MB
+        synchronous_commit = off
+        # Two cores: let one query use both.
+        max_worker_processes = 4
+        max_parallel_workers = 2
+        max_parallel_workers_per_gather = 2
+        max_parallel_maintenance_workers = 2
+        random_page_cost = 1.1
+        jit = off
+        dynamic_shared_memory_type = posix
+        logging_collector = off
+        log_min_messages = warning
+        log_line_prefix = '%m [%p] '
+        timezone = 'UTC'
+        datestyle = 'iso, mdy'
+        """
+    }
+}

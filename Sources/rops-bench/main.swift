@@ -1,0 +1,27 @@
+import Foundation
+import PostgresClient
+
+// Benchmark helpers for the scripts in bench/. Usage:
+//   rops-bench copy <database-url> <table> <csv-file>   streams the file through the client's COPY API
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: rops-bench copy <database-url> <table> <csv-file>\n".utf8))
+    exit(2)
+}
+
+switch arguments[1] {
+case "copy" where arguments.count == 5:
+    let connection = try PostgresConnection(arguments[2])
+    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: arguments[4]))
+    let start = Date()
+    let rows = try connection.copyIn("copy \(arguments[3]) from stdin (format csv, header true)") { writer in
+        while let block = try input.read(upToCount: 1 << 20), !block.isEmpty {
+            try block.withUnsafeBytes { try writer.write($0) }
+        }
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print("rows=\(rows) seconds=\(String(format: "%.3f", seconds))")
+default:
+    FileHandle.standardError.write(Data("unknown or incomplete command: \(arguments.dropFirst().joined(separator: " "))\n".utf8))
+    exit(2)
+}

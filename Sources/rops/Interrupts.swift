@@ -1,0 +1,28 @@
+import Dispatch
+import Foundation
+import PostgresClient
+
+/// Ctrl-C (SIGINT) and SIGTERM: the first cancels running queries (the command then fails with
+/// "cancelled" and exits 130); a second, or one while no query runs, exits at once.
+enum Interrupts {
+    private nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    private nonisolated(unsafe) static var cancelRequested = false
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { handle(signalNumber) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private static func handle(_ signalNumber: Int32) {
+        if cancelRequested { exit(130) }
+        cancelRequested = true
+        let cancelled = ActiveConnections.shared.cancelAll()
+        if cancelled == 0 { exit(130) }
+        Console.note("\ncancelling \(cancelled) running quer\(cancelled == 1 ? "y" : "ies")… (press Ctrl-C again to quit now)")
+    }
+}
