@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "PostgresClient", dependencies: ["CLibPQ"], exclude: ["README.md"]),
         // The embedded default: a project-local cluster managed with initdb/pg_ctl.
         .target(name: "LocalPostgres", dependencies: ["PostgresClient"], exclude: ["README.md"]),
+        // Jinja-compatible template engine; pure, knows nothing else.
+        .target(name: "Template", exclude: ["README.md"]),
         // project.yml, .env, connection resolution.
         .target(name: "Project", dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -33,11 +35,12 @@ let package = Package(
         ], exclude: ["README.md"]),
         // Benchmark helpers driven by scripts under bench/.
         .executableTarget(name: "rops-bench", dependencies: [
-            "PostgresClient",
+            "PostgresClient", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets: the throwaway PostgreSQL every integration test uses.
         .target(name: "TestSupport", dependencies: ["LocalPostgres", "PostgresClient"], path: "Tests/TestSupport"),
+        .testTarget(name: "TemplateTests", dependencies: ["Template"], resources: [.copy("Conformance")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PostgresClient", "TestSupport"]),
