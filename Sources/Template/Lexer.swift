@@ -181,8 +181,13 @@ struct Lexer {
     }
 
     private func matchWord(_ word: String, at index: Int) -> Bool {
-        let bytes = Array(word.utf8)
-        guard index + bytes.count <= source.count, Array(source[index..<index + bytes.count]) == bytes else { return false }
+        let bytes = word.utf8
+        guard index + bytes.count <= source.count else { return false }
+        var i = index
+        for byte in bytes {
+            guard source[i] == byte else { return false }
+            i += 1
+        }
         let after = index + bytes.count
         return after >= source.count || !isNameByte(source[after])
     }
@@ -252,16 +257,25 @@ struct Lexer {
         while position < source.count && isWhitespace(source[position]) { advance(to: position + 1) }
     }
 
-    private static let operators = ["//", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">",
-                                    "=", "(", ")", "[", "]", "{", "}", ".", ":", "|", ",", ";"]
+    private static let twoByteOperators: [(UInt8, UInt8, String)] = ["//", "**", "==", "!=", "<=", ">="].map {
+        let bytes = Array($0.utf8)
+        return (bytes[0], bytes[1], $0)
+    }
+    private static let oneByteOperators: [UInt8: String] = Dictionary(uniqueKeysWithValues:
+        ["+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]", "{", "}", ".", ":", "|", ",", ";"].map { ($0.utf8.first!, $0) })
 
     private mutating func lexOperator(_ at: SourceLocation) throws -> String {
-        for op in Lexer.operators {
-            let bytes = Array(op.utf8)
-            if position + bytes.count <= source.count && Array(source[position..<position + bytes.count]) == bytes {
-                advance(to: position + bytes.count)
+        let first = source[position]
+        if position + 1 < source.count {
+            let second = source[position + 1]
+            for (a, b, op) in Lexer.twoByteOperators where a == first && b == second {
+                advance(to: position + 2)
                 return op
             }
+        }
+        if let op = Lexer.oneByteOperators[first] {
+            advance(to: position + 1)
+            return op
         }
         let character = String(decoding: source[position..<min(position + 1, source.count)], as: UTF8.self)
         throw error("unexpected character '\(character)'", at: at)

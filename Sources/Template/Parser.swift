@@ -86,6 +86,8 @@ struct Parser {
         case "with": return try parseWith(location)
         case "include", "extends", "import", "from", "block":
             throw error("'\(keyword)' is not supported in rops templates; use macros from macros/ instead", at: location)
+        case "elif", "else", "endif", "endfor", "endset", "endmacro", "endtest", "endcall", "endfilter", "endwith", "endraw":
+            throw error("unexpected '\(keyword)': no matching block is open here", at: tokens[index - 1].location)
         default:
             throw error("unknown statement '\(keyword)'", at: tokens[index - 1].location)
         }

@@ -1,8 +1,10 @@
 import Foundation
 import PostgresClient
+import Template
 
 // Benchmark helpers for the scripts in bench/. Usage:
 //   rops-bench copy <database-url> <table> <csv-file>   streams the file through the client's COPY API
+//   rops-bench render [models]                          parses and renders generated model templates
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: rops-bench copy <database-url> <table> <csv-file>\n".utf8))
@@ -21,6 +23,9 @@ case "copy" where arguments.count == 5:
     }
     let seconds = Date().timeIntervalSince(start)
     print("rows=\(rows) seconds=\(String(format: "%.3f", seconds))")
+case "render":
+    let count = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
+    try RenderBenchmark.run(models: count)
 default:
     FileHandle.standardError.write(Data("unknown or incomplete command: \(arguments.dropFirst().joined(separator: " "))\n".utf8))
     exit(2)
