@@ -26,11 +26,16 @@ let package = Package(
         .target(name: "Template", exclude: ["README.md"]),
         // project.yml, .env, connection resolution.
         .target(name: "Project", dependencies: [
+            "Template",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
+        // DAG, cycle detection, topological order, node selection.
+        .target(name: "Graph", exclude: ["README.md"]),
+        // Materializations, the threaded runner, target/ artifacts.
+        .target(name: "Build", dependencies: ["PostgresClient", "Project", "Graph", "Template"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(name: "rops", dependencies: [
-            "PostgresClient", "LocalPostgres", "Project",
+            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // Benchmark helpers driven by scripts under bench/.
@@ -45,5 +50,7 @@ let package = Package(
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PostgresClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["rops", "TestSupport", "LocalPostgres"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient"]),
     ]
 )

@@ -1,79 +1,157 @@
 import Foundation
+import Template
 import Yams
 
-/// The top of `project.yml`: what connection resolution needs. (Model configuration is read by the
-/// project loader.)
-public struct ProjectFile: Sendable {
+/// The project's settings: `project.yml`, or a dbt project's `dbt_project.yml` read with the same meaning.
+public struct ProjectFile: @unchecked Sendable {
+    public enum Kind: Sendable { case rops, dbt }
+
+    public let root: String
     public let path: String
+    public let kind: Kind
     public let name: String
     public let connection: ConnectionProfile?
+    /// The schema for models without a `schema` config (dbt: the profile target's schema).
+    public let defaultSchema: String
+    public let threads: Int?
+    public let modelPaths: [String]
+    public let seedPaths: [String]
+    public let macroPaths: [String]
+    public let testPaths: [String]
+    public let targetPath: String
+    public let vars: [String: Value]
+    /// The `models:` / `seeds:` / `data_tests:` config trees, with their file for error messages.
+    let modelsConfig: Node?
+    let seedsConfig: Node?
+    let testsConfig: Node?
+    let document: YAMLDocument
 
     static let connectionKeys: Set<String> = ["url", "host", "hostaddr", "port", "user", "password", "dbname",
                                               "sslmode", "sslrootcert", "connect_timeout", "options", "application_name"]
 
-    /// Reads `<root>/project.yml`; nil when the folder has none.
-    public static func load(projectRoot: String) throws -> ProjectFile? {
-        let path = projectRoot + "/project.yml"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ProjectError(file: path, line: error.line, column: error.column, message: error.summary)
-        }
-        guard let mapping = node?.mapping else {
+    static let topLevelKeys: Set<String> = [
+        "name", "version", "profile", "connection", "schema", "threads", "model-paths", "source-paths", "seed-paths",
+        "data-paths", "macro-paths", "test-paths", "target-path", "vars", "models", "seeds", "tests", "data_tests",
+        "sources", "on-run-start", "on-run-end", "config-version", "require-dbt-version", "clean-targets",
+        "analysis-paths", "snapshot-paths", "docs-paths", "asset-paths", "packages-install-path", "query-comment",
+        "quoting", "dispatch", "flags", "snapshots", "dbt-cloud", "restrict-access", "semantic-models",
+        "saved-queries", "metrics", "exposures", "log-path", "unit_tests",
+    ]
+
+    /// Reads `<root>/project.yml`, else `<root>/dbt_project.yml`; nil when there is neither.
+    public static func load(projectRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectFile? {
+        let ropsPath = projectRoot + "/project.yml", dbtPath = projectRoot + "/dbt_project.yml"
+        let manager = FileManager.default
+        let (path, kind): (String, Kind)
+        if manager.fileExists(atPath: ropsPath) { (path, kind) = (ropsPath, .rops) }
+        else if manager.fileExists(atPath: dbtPath) { (path, kind) = (dbtPath, .dbt) }
+        else { return nil }
+        let document = try YAMLDocument.load(path, displayPath: path)
+        guard let root = document.root, root.mapping != nil else {
             throw ProjectError(file: path, line: 1, message: "expected a mapping with at least `name:`")
         }
-        guard let name = mapping["name"]?.string, !name.isEmpty else {
+        let entries = try document.mapping(root, "the project file")
+        try document.checkKeys(entries, allowed: topLevelKeys, in: URL(fileURLWithPath: path).lastPathComponent)
+        func node(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+        guard let name = try document.string(node("name"), "name"), !name.isEmpty else {
             throw ProjectError(file: path, line: 1, message: "missing `name:` (the project's name)")
         }
-        return ProjectFile(path: path, name: name, connection: try parseConnection(mapping["connection"], path: path))
+        func paths(_ keys: [String], _ fallback: String) throws -> [String] {
+            for key in keys {
+                if let list = node(key) { return try document.sequence(list, key).compactMap { $0.string } }
+            }
+            return [fallback]
+        }
+        var vars: [String: Value] = [:]
+        for entry in try document.mapping(node("vars"), "vars") { vars[entry.key] = YAMLValue.value(entry.value) }
+
+        var connection = try parseConnection(node("connection"), document: document)
+        var defaultSchema = try document.string(node("schema"), "schema") ?? "public"
+        var threads = node("threads")?.int
+        if kind == .dbt, let profileName = try document.string(node("profile"), "profile") {
+            if let profile = try DbtProfiles.load(profileName, projectRoot: projectRoot, environment: environment) {
+                connection = profile.connection
+                defaultSchema = profile.schema ?? defaultSchema
+                threads = threads ?? profile.threads
+            }
+        }
+        return ProjectFile(
+            root: projectRoot, path: path, kind: kind, name: name, connection: connection,
+            defaultSchema: defaultSchema, threads: threads,
+            modelPaths: try paths(["model-paths", "source-paths"], "models"),
+            seedPaths: try paths(["seed-paths", "data-paths"], "seeds"),
+            macroPaths: try paths(["macro-paths"], "macros"),
+            testPaths: try paths(["test-paths"], "tests"),
+            targetPath: try document.string(node("target-path"), "target-path") ?? "target",
+            vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
+            testsConfig: node("data_tests") ?? node("tests"), document: document)
     }
 
-    static func parseConnection(_ node: Node?, path: String) throws -> ConnectionProfile? {
+    static func parseConnection(_ node: Node?, document: YAMLDocument) throws -> ConnectionProfile? {
         guard let node else { return nil }
         if let url = node.string { return ConnectionProfile(url: url, keywords: []) }
-        guard let mapping = node.mapping else {
-            throw ProjectError(file: path, line: node.mark.map { $0.line }, message: "`connection:` must be a URL or a mapping")
-        }
         var profile = ConnectionProfile(url: nil, keywords: [])
-        for (keyNode, valueNode) in mapping {
-            let key = keyNode.string ?? ""
-            guard connectionKeys.contains(key) else {
-                throw ProjectError(file: path, line: keyNode.mark.map { $0.line },
-                                   message: "unknown connection key `\(key)`; expected one of \(connectionKeys.sorted().joined(separator: ", "))")
-            }
-            let value = valueNode.string ?? ""
-            if key == "url" { profile.url = value } else { profile.keywords.append((key, value)) }
+        let entries = try document.mapping(node, "`connection:`")
+        try document.checkKeys(entries, allowed: connectionKeys, in: "connection")
+        for entry in entries {
+            let value = entry.value.string ?? ""
+            if entry.key == "url" { profile.url = value } else { profile.keywords.append((entry.key, value)) }
         }
         return profile
     }
 }
 
-extension YamlError {
-    var line: Int? {
-        switch self {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
-        default: return nil
-        }
+/// dbt's `profiles.yml`: `<profile>: {target: dev, outputs: {dev: {type: postgres, host, …}}}`.
+enum DbtProfiles {
+    struct Profile {
+        let connection: ConnectionProfile
+        let schema: String?
+        let threads: Int?
     }
 
-    var column: Int? {
-        switch self {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.column
-        default: return nil
+    static func load(_ name: String, projectRoot: String, environment: [String: String]) throws -> Profile? {
+        var folders: [String] = []
+        if let explicit = environment["DBT_PROFILES_DIR"] { folders.append(explicit) }
+        folders.append(projectRoot)
+        if let home = environment["HOME"] { folders.append(home + "/.dbt") }
+        guard let path = folders.map({ $0 + "/profiles.yml" }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            return nil
         }
-    }
-
-    var summary: String {
-        switch self {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-             .composer(let context, let problem, _, _):
-            return [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-        default: return "\(self)"
+        let document = try YAMLDocument.load(path, displayPath: path)
+        guard let profileNode = document.root?.mapping?[name] else {
+            throw ProjectError(file: path, message: "no profile named '\(name)' (dbt_project.yml asks for it)")
         }
+        let target = environment["DBT_TARGET"] ?? profileNode.mapping?["target"]?.string ?? "dev"
+        guard let output = profileNode.mapping?["outputs"]?.mapping?[target] else {
+            throw document.error(profileNode, "profile '\(name)' has no output '\(target)'")
+        }
+        let envVar = Value.function(Function(name: "env_var") { a in
+            let key = a.positional.first?.stringValue ?? ""
+            if let value = environment[key] { return .string(value) }
+            if a.positional.count > 1 { return a.positional[1] }
+            throw HostError("env var '\(key)' is not set")
+        })
+        func field(_ key: String) throws -> String? {
+            guard let raw = output.mapping?[key] else { return nil }
+            let text = raw.string ?? ""
+            guard text.contains("{{") else { return text }
+            do {
+                return try Template(source: text, file: path).render(["env_var": envVar])
+            } catch {
+                throw document.error(raw, "\(error)")
+            }
+        }
+        if let type = try field("type"), type != "postgres" {
+            throw document.error(output, "rops builds on PostgreSQL; profile '\(name)' is of type '\(type)'")
+        }
+        var keywords: [(String, String)] = []
+        if let host = try field("host") { keywords.append(("host", host)) }
+        if let port = try field("port") { keywords.append(("port", port)) }
+        if let user = try field("user") ?? field("username") { keywords.append(("user", user)) }
+        if let password = try field("password") ?? field("pass") { keywords.append(("password", password)) }
+        if let database = try field("dbname") ?? field("database") { keywords.append(("dbname", database)) }
+        if let sslmode = try field("sslmode") { keywords.append(("sslmode", sslmode)) }
+        return Profile(connection: ConnectionProfile(url: nil, keywords: keywords), schema: try field("schema"),
+                       threads: Int(try field("threads") ?? ""))
     }
 }

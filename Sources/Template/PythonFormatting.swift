@@ -103,3 +103,8 @@ enum PythonFormatting {
         return (digits, firstExponent)
     }
 }
+
+extension Value {
+    /// How `{{ value }}` prints it (Python's `str()`).
+    public var displayString: String { PythonFormatting.str(self) }
+}

@@ -15,7 +15,8 @@ struct Rops: ParsableCommand {
         starts by itself under .rops/postgres (see `rops db --help`).
         """,
         version: "0.1.0",
-        subcommands: [DBCommand.self, DebugCommand.self]
+        subcommands: [CompileCommand.self, ListCommand.self, ShowCommand.self, RunCommand.self, BuildCommand.self,
+                      DBCommand.self, DebugCommand.self]
     )
 
     static func main() {

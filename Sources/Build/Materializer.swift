@@ -1,0 +1,286 @@
+import Foundation
+import PostgresClient
+import Project
+
+/// What one node did in the database.
+public struct MaterializationResult: Sendable {
+    public let message: String
+    public let rowsAffected: Int?
+}
+
+/// Generates and runs the SQL that builds one model, each step in a transaction where PostgreSQL
+/// allows it, so a failure leaves the previous relation untouched.
+struct Materializer {
+    let connection: PostgresConnection
+    let model: CompiledModel
+    /// The SQL to run (rendered for this run: `is_incremental()` answered).
+    let sql: String
+    let fullRefresh: Bool
+    /// Views of the project that read this model (directly or through other views), parents first,
+    /// with their SQL: recreated inside the swap transaction so readers never miss them.
+    let dependentViews: [(relation: String, sql: String)]
+    let hooks: (pre: [String], post: [String])
+
+    var schema: String { model.schema }
+    var identifier: String { model.identifier }
+    var target: String { model.relation }
+
+    func run() throws -> MaterializationResult {
+        switch model.materialized {
+        case "view": return try view()
+        case "table": return try table()
+        case "incremental": return try incremental()
+        case "materialized_view": return try materializedView()
+        case "ephemeral": return MaterializationResult(message: "ephemeral (inlined where it is used)", rowsAffected: nil)
+        case "operation": return try operation()
+        default:
+            throw PostgresError(kind: .client, message: "unknown materialization '\(model.materialized)' for model '\(model.name)'; use view, table, incremental, materialized_view, ephemeral or operation")
+        }
+    }
+
+    // MARK: - Materializations
+
+    private func view() throws -> MaterializationResult {
+        try connection.transaction {
+            try runHooks(hooks.pre)
+            try dropIfKind(not: "v")
+            do {
+                try connection.execute("savepoint rops_view")
+                try connection.execute("create or replace view \(target) as\n\(body)")
+            } catch let error as PostgresError where error.sqlState == "42P16" || error.sqlState == "42809" {
+                // The column list changed in a way CREATE OR REPLACE cannot do: replace the view.
+                try connection.execute("rollback to savepoint rops_view")
+                try connection.execute("drop view if exists \(target) cascade")
+                try connection.execute("create view \(target) as\n\(body)")
+            }
+            try applyGrants(target, kind: "view")
+            try runHooks(hooks.post)
+        }
+        return MaterializationResult(message: "CREATE VIEW", rowsAffected: nil)
+    }
+
+    private func table() throws -> MaterializationResult {
+        let temporary = Self.sideName(identifier, "__rops_tmp")
+        let temporaryRelation = Relation.quoted(schema, temporary)
+        let rows: Int? = try connection.transaction {
+            try runHooks(hooks.pre)
+            try connection.execute("drop table if exists \(temporaryRelation) cascade")
+            let created = try connection.execute("create table \(temporaryRelation) as\n\(body)")
+            try createIndexes(on: temporaryRelation, table: temporary)
+            try applyGrants(temporaryRelation, kind: "table")
+            try swap(temporary, kind: "table")
+            try runHooks(hooks.post)
+            return created.affectedRows
+        }
+        return MaterializationResult(message: "SELECT \(rows ?? 0)", rowsAffected: rows)
+    }
+
+    private func incremental() throws -> MaterializationResult {
+        guard !fullRefresh, try existingKind() == "r" else { return try table() }
+        let staged = Self.sideName(identifier, "__rops_incr")
+        let rows: Int = try connection.transaction {
+            try runHooks(hooks.pre)
+            try connection.execute("create temporary table \(SQLText.identifier(staged)) on commit drop as\n\(body)")
+            let columns = try commonColumns(staged)
+            let list = columns.map(SQLText.identifier).joined(separator: ", ")
+            let keys = model.config.uniqueKey
+            var affected = 0
+            switch (model.config.incrementalStrategy, keys.isEmpty) {
+            case ("merge", false):
+                let on = keys.map { "target.\(SQLText.identifier($0)) = source.\(SQLText.identifier($0))" }.joined(separator: " and ")
+                let updates = columns.filter { !keys.contains($0) }.map { "\(SQLText.identifier($0)) = source.\(SQLText.identifier($0))" }
+                let matched = updates.isEmpty ? "" : "when matched then update set \(updates.joined(separator: ", "))\n"
+                affected = try connection.execute("""
+                    merge into \(target) as target using \(SQLText.identifier(staged)) as source on \(on)
+                    \(matched)when not matched then insert (\(list)) values (\(columns.map { "source.\(SQLText.identifier($0))" }.joined(separator: ", ")))
+                    """).affectedRows ?? 0
+            case (_, false):
+                let on = keys.map { "target.\(SQLText.identifier($0)) = staged.\(SQLText.identifier($0))" }.joined(separator: " and ")
+                try connection.execute("delete from \(target) as target using \(SQLText.identifier(staged)) as staged where \(on)")
+                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
+            default:
+                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
+            }
+            try runHooks(hooks.post)
+            return affected
+        }
+        return MaterializationResult(message: "INSERT \(rows)", rowsAffected: rows)
+    }
+
+    private func materializedView() throws -> MaterializationResult {
+        let checksum = "rops checksum " + Checksum.fnv64(sql)
+        if !fullRefresh, try existingKind() == "m", try currentComment() == checksum {
+            let concurrent = try hasUniqueIndex()
+            try runHooks(hooks.pre)
+            try connection.execute("refresh materialized view \(concurrent ? "concurrently " : "")\(target)")
+            try runHooks(hooks.post)
+            return MaterializationResult(message: concurrent ? "REFRESH CONCURRENTLY" : "REFRESH", rowsAffected: nil)
+        }
+        let temporary = Self.sideName(identifier, "__rops_tmp")
+        let temporaryRelation = Relation.quoted(schema, temporary)
+        try connection.transaction {
+            try runHooks(hooks.pre)
+            try connection.execute("drop materialized view if exists \(temporaryRelation) cascade")
+            try connection.execute("create materialized view \(temporaryRelation) as\n\(body)\nwith data")
+            try connection.execute("comment on materialized view \(temporaryRelation) is \(try SQLText.literal(checksum))")
+            try createIndexes(on: temporaryRelation, table: temporary)
+            try applyGrants(temporaryRelation, kind: "materialized view")
+            try swap(temporary, kind: "materialized view")
+            try runHooks(hooks.post)
+        }
+        return MaterializationResult(message: "CREATE MATERIALIZED VIEW", rowsAffected: nil)
+    }
+
+    private func operation() throws -> MaterializationResult {
+        try connection.transaction {
+            try runHooks(hooks.pre)
+            if !body.isEmpty { try connection.executeScript(body) }
+            try runHooks(hooks.post)
+        }
+        return MaterializationResult(message: "OK", rowsAffected: nil)
+    }
+
+    // MARK: - Steps
+
+    /// The model SQL without trailing semicolons (it is wrapped in CREATE … AS).
+    var body: String { SQLCleanup.trimSemicolons(sql) }
+
+    /// Renames the new relation into place and drops the old one in the caller's transaction; project
+    /// views that PostgreSQL drops with the old relation are recreated in the same transaction.
+    private func swap(_ temporary: String, kind: String) throws {
+        let backup = Self.sideName(identifier, "__rops_old")
+        let existing = try existingKind()
+        // Only views that exist now are dropped by the cascade below; the others are built later in the run.
+        var viewsToRecreate: [(relation: String, sql: String)] = []
+        for view in dependentViews where try connection.query("select to_regclass($1) is not null as present", [view.relation])[0]["present"].bool == true {
+            viewsToRecreate.append(view)
+        }
+        if let existing {
+            let existingKind = Self.kindName(existing)
+            try connection.execute("drop \(existingKind) if exists \(Relation.quoted(schema, backup)) cascade")
+            try connection.execute("alter \(existingKind) \(target) rename to \(SQLText.identifier(backup))")
+        }
+        try connection.execute("alter \(kind) \(Relation.quoted(schema, temporary)) rename to \(SQLText.identifier(identifier))")
+        if let existing {
+            try connection.execute("drop \(Self.kindName(existing)) \(Relation.quoted(schema, backup)) cascade")
+        }
+        try renameIndexes(table: identifier)
+        for view in viewsToRecreate {
+            try connection.execute("create or replace view \(view.relation) as\n\(view.sql)")
+        }
+    }
+
+    private func createIndexes(on relation: String, table: String) throws {
+        for (position, index) in model.config.indexes.enumerated() {
+            let columns = index.columns.map(SQLText.identifier).joined(separator: ", ")
+            let name = Self.sideName(table, "__i\(position)")
+            try connection.execute("create \(index.unique ? "unique " : "")index \(SQLText.identifier(name)) on \(relation) using \(index.method) (\(columns))")
+        }
+    }
+
+    /// Gives the indexes built on the temporary table their final names (`<table>_<columns>_idx`).
+    private func renameIndexes(table: String) throws {
+        for (position, index) in model.config.indexes.enumerated() {
+            let temporaryName = Self.sideName(Self.sideName(identifier, "__rops_tmp"), "__i\(position)")
+            let finalName = Self.truncate(([table] + index.columns + [index.unique ? "uidx" : "idx"]).joined(separator: "_"))
+            try connection.execute("alter index if exists \(Relation.quoted(schema, temporaryName)) rename to \(SQLText.identifier(finalName))")
+        }
+    }
+
+    private func applyGrants(_ relation: String, kind: String) throws {
+        for (privilege, roles) in model.config.grants where !roles.isEmpty {
+            let allowed: Set<String> = ["select", "insert", "update", "delete", "truncate", "references", "trigger", "all"]
+            guard allowed.contains(privilege.lowercased()) else {
+                throw PostgresError(kind: .client, message: "unknown privilege '\(privilege)' in grants of model '\(model.name)'")
+            }
+            try connection.execute("grant \(privilege) on \(relation) to \(roles.map(SQLText.identifier).joined(separator: ", "))")
+        }
+    }
+
+    private func runHooks(_ statements: [String]) throws {
+        for statement in statements where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            try connection.executeScript(statement)
+        }
+    }
+
+    /// Drops a relation of another kind that stands where this view goes.
+    private func dropIfKind(not wanted: String) throws {
+        if let kind = try existingKind(), kind != wanted {
+            try connection.execute("drop \(Self.kindName(kind)) \(target) cascade")
+        }
+    }
+
+    private func existingKind() throws -> String? {
+        try connection.query("""
+            select c.relkind::text as kind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and c.relname = $2
+            """, [schema, identifier]).first?["kind"].string
+    }
+
+    private func currentComment() throws -> String? {
+        try connection.query("""
+            select obj_description(c.oid, 'pg_class') as comment from pg_class c
+            join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2
+            """, [schema, identifier]).first?["comment"].string
+    }
+
+    private func hasUniqueIndex() throws -> Bool {
+        try !connection.query("""
+            select 1 from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and c.relname = $2 and i.indisunique and i.indpred is null and i.indexprs is null
+            """, [schema, identifier]).isEmpty
+    }
+
+    private func commonColumns(_ staged: String) throws -> [String] {
+        let targetColumns = try columns(of: "\(schema)", identifier)
+        let stagedColumns = try connection.query("""
+            select a.attname as name from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum
+            """, [SQLText.identifier(staged)]).compactMap { $0["name"].string }
+        return stagedColumns.filter(targetColumns.contains)
+    }
+
+    private func columns(of schema: String, _ table: String) throws -> [String] {
+        try connection.query("""
+            select a.attname as name from pg_attribute a join pg_class c on c.oid = a.attrelid
+            join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and c.relname = $2 and a.attnum > 0 and not a.attisdropped order by a.attnum
+            """, [schema, table]).compactMap { $0["name"].string }
+    }
+
+    static func kindName(_ relkind: String) -> String {
+        switch relkind {
+        case "v": return "view"
+        case "m": return "materialized view"
+        case "f": return "foreign table"
+        default: return "table"
+        }
+    }
+
+    /// `name` + `suffix`, cut so the whole stays within PostgreSQL's 63-byte identifiers.
+    static func sideName(_ name: String, _ suffix: String) -> String {
+        truncate(name, keep: suffix)
+    }
+
+    static func truncate(_ name: String, keep suffix: String = "") -> String {
+        let limit = 63 - suffix.utf8.count
+        var base = name
+        if base.utf8.count > limit {
+            let hash = String(Checksum.fnv64(name).prefix(8))
+            while base.utf8.count > limit - 9 { base.removeLast() }
+            base += "_" + hash
+        }
+        return base + suffix
+    }
+}
+
+enum Checksum {
+    static func fnv64(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

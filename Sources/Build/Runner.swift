@@ -1,0 +1,260 @@
+import Foundation
+import Graph
+import PostgresClient
+import Project
+
+/// How one node ended.
+public struct NodeResult: Sendable {
+    public enum Status: String, Sendable { case success, error, skipped }
+    public let id: String
+    public let name: String
+    public let status: Status
+    public let message: String
+    public let rowsAffected: Int?
+    public let seconds: Double
+    public let relation: String
+    public let materialized: String
+    public let compiledSQL: String?
+}
+
+/// What the runner tells the CLI while it works (one line per node, a summary at the end).
+public protocol RunReporter: AnyObject, Sendable {
+    func started(_ index: Int, of total: Int, model: CompiledModel)
+    func finished(_ index: Int, of total: Int, result: NodeResult)
+}
+
+public struct RunOptions: Sendable {
+    public var threads = 4
+    public var failFast = false
+    public var fullRefresh = false
+    public init() {}
+}
+
+/// Runs selected models in dependency order on N threads, one connection each: a model starts as soon
+/// as all its parents in the run are done; a failure skips its descendants and the rest go on.
+public final class Runner: @unchecked Sendable {
+    let compiler: ProjectCompiler
+    let graph: DependencyGraph
+    let models: [String: CompiledModel]
+    let options: RunOptions
+    let connect: @Sendable () throws -> PostgresConnection
+    weak var reporter: RunReporter?
+
+    private let lock = NSCondition()
+    private var remainingParents: [String: Int] = [:]
+    private var ready: [String] = []
+    private var results: [String: NodeResult] = [:]
+    private var running = 0
+    private var stopped = false
+    private var started = 0
+    private var existingRelations: Set<String> = []
+    private var ensuredSchemas: Set<String> = []
+    private var finishedOrder: [NodeResult] = []
+    private var connectionError: Error?
+    private var skippedToReport: [NodeResult] = []
+
+    public init(compiler: ProjectCompiler, graph: DependencyGraph, options: RunOptions,
+                reporter: RunReporter?, connect: @escaping @Sendable () throws -> PostgresConnection) {
+        self.compiler = compiler
+        self.graph = graph
+        self.models = compiler.compiled.reduce(into: [:]) { $0["model.\($1.key)"] = $1.value }
+        self.options = options
+        self.reporter = reporter
+        self.connect = connect
+    }
+
+    /// The nodes a build of `selected` must also run: project views, materialized views and operations
+    /// that PostgreSQL drops or leaves stale when a relation they read is replaced.
+    public func closure(of selected: Set<String>) -> Set<String> {
+        var result = selected
+        var frontier = Array(selected)
+        while let id = frontier.popLast() {
+            for child in graph.children[id] ?? [] where !result.contains(child) {
+                guard let dependent = models[child] else { continue }
+                if ["view", "materialized_view", "operation", "ephemeral"].contains(dependent.materialized) {
+                    result.insert(child)
+                    frontier.append(child)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Runs `ids` (model unique ids) and returns their results in the order they finished.
+    public func run(_ ids: Set<String>) throws -> [NodeResult] {
+        let setup = try connect()
+        existingRelations = try Self.existingRelations(setup)
+        let inRun = ids.filter { models[$0] != nil }
+        for id in inRun {
+            remainingParents[id] = Set(graph.parents[id] ?? []).filter { inRun.contains($0) }.count
+        }
+        ready = graph.order.filter { inRun.contains($0) && remainingParents[$0] == 0 }
+        let total = inRun.count
+        let workers = max(1, min(options.threads, total))
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                let connection: PostgresConnection
+                do { connection = try connect() } catch {
+                    lock.lock(); connectionError = error; stopped = true; lock.broadcast(); lock.unlock()
+                    return
+                }
+                while let (id, index) = nextNode(total: total) {
+                    let result = execute(id, index: index, total: total, connection: connection)
+                    complete(result, inRun: inRun, total: total)
+                }
+            }
+            thread.stackSize = 8 << 20  // deep templates and SQL strings
+            thread.start()
+        }
+        group.wait()
+        if let connectionError { throw connectionError }
+        // Nodes never reached (fail-fast, cancellation) count as skipped.
+        for id in graph.order where inRun.contains(id) && results[id] == nil {
+            let model = models[id]!
+            finishedOrder.append(NodeResult(id: id, name: model.name, status: .skipped, message: "not run (the run stopped)",
+                                            rowsAffected: nil, seconds: 0, relation: model.relation,
+                                            materialized: model.materialized, compiledSQL: nil))
+        }
+        return finishedOrder
+    }
+
+    private func nextNode(total: Int) -> (String, Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if !stopped, !ready.isEmpty {
+                let id = ready.removeFirst()
+                running += 1
+                started += 1
+                return (id, started)
+            }
+            // Nothing to hand out: done once nothing runs that could release more.
+            if running == 0 { return nil }
+            lock.wait()
+        }
+    }
+
+    private func complete(_ result: NodeResult, inRun: Set<String>, total: Int) {
+        lock.lock()
+        finishedOrder.append(result)
+        running -= 1
+        results[result.id] = result
+        if result.status == .success {
+            for child in graph.children[result.id] ?? [] where inRun.contains(child) && results[child] == nil {
+                remainingParents[child]! -= 1
+                if remainingParents[child] == 0 { insertReady(child) }
+            }
+        } else {
+            if options.failFast { stopped = true; ActiveConnections.shared.cancelAll() }
+            for descendant in graph.descendants(of: result.id) where inRun.contains(descendant) && results[descendant] == nil {
+                let model = models[descendant]!
+                let skipped = NodeResult(id: descendant, name: model.name, status: .skipped,
+                                         message: "skipped: '\(result.name)' failed", rowsAffected: nil, seconds: 0,
+                                         relation: model.relation, materialized: model.materialized, compiledSQL: nil)
+                results[descendant] = skipped
+                finishedOrder.append(skipped)
+                skippedToReport.append(skipped)
+                ready.removeAll { $0 == descendant }
+            }
+        }
+        let report = skippedToReport
+        skippedToReport = []
+        lock.broadcast()
+        lock.unlock()
+        for skipped in report { reporter?.finished(0, of: total, result: skipped) }
+    }
+
+    /// Keeps the ready queue in the graph's stable order.
+    private func insertReady(_ id: String) {
+        ready.append(id)
+        let position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
+        ready.sort { position[$0]! < position[$1]! }
+    }
+
+    private func execute(_ id: String, index: Int, total: Int, connection: PostgresConnection) -> NodeResult {
+        let model = models[id]!
+        reporter?.started(index, of: total, model: model)
+        let start = Date()
+        var sql: String?
+        let result: NodeResult
+        do {
+            try ensureSchema(model.schema, connection)
+            let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: options.fullRefresh)
+            sql = rendered
+            let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model) },
+                         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model) })
+            let outcome = try Materializer(connection: connection, model: model, sql: rendered,
+                                           fullRefresh: options.fullRefresh || model.config.fullRefresh == true,
+                                           dependentViews: dependentViews(of: id), hooks: hooks).run()
+            result = NodeResult(id: id, name: model.name, status: .success, message: outcome.message,
+                                rowsAffected: outcome.rowsAffected, seconds: Date().timeIntervalSince(start),
+                                relation: model.relation, materialized: model.materialized, compiledSQL: rendered)
+        } catch {
+            result = NodeResult(id: id, name: model.name, status: .error, message: Self.describe(error, model: model),
+                                rowsAffected: nil, seconds: Date().timeIntervalSince(start), relation: model.relation,
+                                materialized: model.materialized, compiledSQL: sql)
+        }
+        reporter?.finished(index, of: total, result: result)
+        return result
+    }
+
+    static func describe(_ error: Error, model: CompiledModel) -> String {
+        if let error = error as? PostgresError {
+            if error.isCancellation { return "cancelled" }
+            return "\(model.model.path): \(error.description)"
+        }
+        return "\(error)"
+    }
+
+    /// Project views reading `id` through a chain of views, parents first.
+    private func dependentViews(of id: String) throws -> [(relation: String, sql: String)] {
+        guard let model = models[id], ["table", "incremental", "materialized_view"].contains(model.materialized) else { return [] }
+        var views: [String] = []
+        var frontier = [id]
+        var seen: Set<String> = []
+        while let current = frontier.popLast() {
+            for child in graph.children[current] ?? [] where seen.insert(child).inserted {
+                if models[child]?.materialized == "view" { views.append(child); frontier.append(child) }
+            }
+        }
+        let position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
+        return try views.sorted { position[$0]! < position[$1]! }.map { child in
+            let view = models[child]!
+            let sql = try compiler.renderForRun(view, existingRelations: existingRelations, fullRefresh: options.fullRefresh)
+            return (view.relation, SQLCleanup.trimSemicolons(sql))
+        }
+    }
+
+    private func ensureSchema(_ schema: String, _ connection: PostgresConnection) throws {
+        lock.lock()
+        let done = ensuredSchemas.contains(schema)
+        lock.unlock()
+        guard !done else { return }
+        do {
+            try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
+        } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation || error.sqlState == "42P06" {
+            // Another thread created it at the same moment.
+        }
+        lock.lock(); ensuredSchemas.insert(schema); lock.unlock()
+    }
+
+    static func existingRelations(_ connection: PostgresConnection) throws -> Set<String> {
+        let rows = try connection.query("""
+            select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind in ('r', 'v', 'm', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+            """)
+        return Set(rows.map { Relation.quoted($0["schema"].string!, $0["name"].string!) })
+    }
+}
+
+/// Model SQL is wrapped in `create … as (…)` and subqueries: trailing semicolons must go.
+public enum SQLCleanup {
+    public static func trimSemicolons(_ sql: String) -> String {
+        var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
+        return text
+    }
+}

@@ -1,0 +1,347 @@
+import Foundation
+import Template
+
+/// A model after compilation: its final config, where it is built, what it depends on, its SQL.
+public struct CompiledModel: @unchecked Sendable {
+    public let model: ModelNode
+    public let config: NodeConfig
+    public let schema: String
+    public let identifier: String
+    /// Models this one `ref()`s, by name.
+    public let refs: [String]
+    /// Sources this one reads, as unique ids `source.<source>.<table>`.
+    public let sources: [String]
+    public var compiledSQL: String
+
+    public var name: String { model.name }
+    public var materialized: String { config.materialized }
+    public var relation: String { Relation.quoted(schema, identifier) }
+    public var dependsOn: [String] { refs.map { "model.\($0)" } + sources }
+}
+
+/// Settings of one compilation that come from the command line and the database.
+public struct CompileContext: Sendable {
+    /// `"schema"."table"` of relations that exist now, for `is_incremental()`.
+    public var existingRelations: Set<String> = []
+    public var fullRefresh = false
+    public var runStartedAt = Date()
+    public var targetName = "default"
+    public var threads = 4
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var cliVars: [String: Value] = [:]
+    public init() {}
+}
+
+public enum Relation {
+    public static func quoted(_ schema: String, _ identifier: String) -> String {
+        "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\".\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func object(schema: String, identifier: String, type: String, rendered: String? = nil) -> Value {
+        .object(ObjectBox(typeName: "Relation", attributes: [
+            "schema": .string(schema), "identifier": .string(identifier), "name": .string(identifier),
+            "table": .string(identifier), "database": .string(""), "type": .string(type),
+        ], rendered: rendered ?? quoted(schema, identifier)))
+    }
+}
+
+/// Renders every model (twice: once to learn its `config()` and `ref()`s, once with the final relation
+/// names), checks references, and inlines ephemeral models as CTEs.
+public final class ProjectCompiler {
+    public let project: Project
+    let context: CompileContext
+    private var templates: [String: Template] = [:]
+    private var macros: MacroLibrary!
+    private var logMessages: [String] = []
+    public private(set) var compiled: [String: CompiledModel] = [:]
+    private let modelsByName: [String: ModelNode]
+
+    public init(project: Project, context: CompileContext = CompileContext()) throws {
+        self.project = project
+        self.context = context
+        var byName: [String: ModelNode] = [:]
+        for model in project.models { byName[model.name] = model }
+        self.modelsByName = byName
+        for model in project.models {
+            // dbt strips the model file's surrounding whitespace before rendering.
+            templates[model.name] = try Template(source: model.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: model.path)
+        }
+        let macroTemplates = try project.macroFiles.map { try Template(source: $0.source, file: $0.path) }
+        macros = try MacroLibrary(templates: macroTemplates, context: baseContext())
+    }
+
+    /// Compiles every enabled model. Errors name the model file, line and cause.
+    @discardableResult
+    public func compileAll() throws -> [CompiledModel] {
+        // Phase 1: configs and references.
+        var discovered: [String: (config: NodeConfig, refs: [String], sources: [String])] = [:]
+        for model in project.models {
+            let capture = Capture()
+            var host = baseContext()
+            host.merge(discoveryFunctions(model, capture)) { $1 }
+            _ = try templates[model.name]!.render(host.merging(macros.functions) { a, _ in a })
+            var config = model.config
+            config.merge(capture.config)
+            discovered[model.name] = (config, capture.refs, capture.sources)
+        }
+        let enabled = project.models.filter { discovered[$0.name]!.config.enabled }
+        let enabledNames = Set(enabled.map(\.name))
+        var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
+        for model in enabled {
+            let config = discovered[model.name]!.config
+            placements[model.name] = (try schemaName(for: model, config: config), config.alias ?? model.name, config.materialized)
+        }
+        for model in enabled {
+            for ref in discovered[model.name]!.refs where !enabledNames.contains(ref) {
+                throw ProjectError(file: model.path, message: "ref('\(ref)') points at a disabled model")
+            }
+        }
+        // Phase 2: the SQL with real relation names.
+        var results: [String: CompiledModel] = [:]
+        for model in enabled {
+            let (config, refs, sources) = discovered[model.name]!
+            let placement = placements[model.name]!
+            let sql = try render(model, config: config, placements: placements)
+            results[model.name] = CompiledModel(model: model, config: config, schema: placement.schema,
+                                                identifier: placement.identifier, refs: Self.unique(refs),
+                                                sources: Self.unique(sources), compiledSQL: sql)
+        }
+        for name in results.keys { results[name]!.compiledSQL = inlineEphemerals(results[name]!, all: results) }
+        compiled = results
+        return enabled.map { results[$0.name]! }
+    }
+
+    /// The model's SQL for running now: `is_incremental()` answers from the database state.
+    public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool) throws -> String {
+        var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
+        for (name, c) in compiled { placements[name] = (c.schema, c.identifier, c.materialized) }
+        let incremental = model.materialized == "incremental" && !fullRefresh && (model.config.fullRefresh != true)
+            && existingRelations.contains(model.relation)
+        let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental)
+        var copy = model
+        copy.compiledSQL = sql
+        return inlineEphemerals(copy, all: compiled)
+    }
+
+    /// Renders a SQL template (a hook, a test) in a model's context.
+    public func renderSnippet(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value] = [:]) throws -> String {
+        var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
+        for (name, c) in compiled { placements[name] = (c.schema, c.identifier, c.materialized) }
+        var host = baseContext()
+        host.merge(renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements, isIncremental: false)) { $1 }
+        host.merge(extra) { $1 }
+        return try Template(source: text, file: file).render(host.merging(macros.functions) { a, _ in a })
+    }
+
+    public var macroFunctions: [String: Value] { macros.functions }
+
+    private func render(_ model: ModelNode, config: NodeConfig,
+                        placements: [String: (schema: String, identifier: String, materialized: String)],
+                        isIncremental: Bool = false) throws -> String {
+        var host = baseContext()
+        host.merge(renderFunctions(model, config: config, placements: placements, isIncremental: isIncremental)) { $1 }
+        return try templates[model.name]!.render(host.merging(macros.functions) { a, _ in a })
+    }
+
+    // MARK: - Schema names
+
+    private func schemaName(for model: ModelNode, config: NodeConfig) throws -> String {
+        if macros.origins["generate_schema_name"] != nil {
+            let node = Value.object(ObjectBox(typeName: "Node", attributes: [
+                "name": .string(model.name), "path": .string(model.path), "fqn": .list(([project.file.name] + model.folders + [model.name]).map { .string($0) }),
+                "resource_type": .string("model"), "config": .dict(config.values.map { ($0.key, $0.value) }),
+            ]))
+            var host = baseContext()
+            host.merge(macros.functions) { $1 }
+            host["__custom"] = config.schema.map { .string($0) } ?? .none
+            host["__node"] = node
+            let result = try Template(source: "{{ generate_schema_name(__custom, __node) }}", file: model.path).render(host)
+            return result.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let custom = config.schema else { return project.file.defaultSchema }
+        // dbt's default: <target schema>_<custom schema>; rops projects use the custom schema as written.
+        return project.file.kind == .dbt ? project.file.defaultSchema + "_" + custom : custom
+    }
+
+    // MARK: - Host functions
+
+    final class Capture {
+        var refs: [String] = []
+        var sources: [String] = []
+        var config: [(String, Value)] = []
+    }
+
+    private func discoveryFunctions(_ model: ModelNode, _ capture: Capture) -> [String: Value] {
+        [
+            "ref": .function(Function(name: "ref") { [unowned self] a in
+                let name = try self.refName(a, in: model)
+                capture.refs.append(name)
+                return Relation.object(schema: "__pending__", identifier: name, type: "table")
+            }),
+            "source": .function(Function(name: "source") { [unowned self] a in
+                let table = try self.sourceTable(a, in: model)
+                capture.sources.append(table.uniqueId)
+                return Relation.object(schema: table.schema, identifier: table.identifier, type: "table")
+            }),
+            "config": .function(Function(name: "config") { a in
+                for (key, value) in a.keyword {
+                    guard NodeConfig.knownKeys.contains(NodeConfig.normalise(key)) else {
+                        var message = "unknown config key '\(key)' in config()"
+                        if let s = closest(NodeConfig.normalise(key), among: NodeConfig.knownKeys) { message += "; did you mean '\(s)'?" }
+                        throw HostError(message)
+                    }
+                    capture.config.append((key, value))
+                }
+                if case .dict(let d)? = a.positional.first { for (k, v) in d.pairs { capture.config.append((k.stringValue ?? "", v)) } }
+                return .string("")
+            }),
+            "this": Relation.object(schema: model.config.schema ?? project.file.defaultSchema, identifier: model.name, type: "table"),
+            "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(false) }),
+        ]
+    }
+
+    private func renderFunctions(_ model: ModelNode?, config: NodeConfig,
+                                 placements: [String: (schema: String, identifier: String, materialized: String)],
+                                 isIncremental: Bool) -> [String: Value] {
+        var functions: [String: Value] = [
+            "ref": .function(Function(name: "ref") { [unowned self] a in
+                let name = try self.refName(a, in: model)
+                guard let target = placements[name] else { throw HostError("ref('\(name)') points at a disabled model") }
+                if target.materialized == "ephemeral" {
+                    return Relation.object(schema: "", identifier: name, type: "cte", rendered: Self.cteName(name))
+                }
+                return Relation.object(schema: target.schema, identifier: target.identifier,
+                                       type: target.materialized == "view" ? "view" : "table")
+            }),
+            "source": .function(Function(name: "source") { [unowned self] a in
+                let table = try self.sourceTable(a, in: model)
+                return Relation.object(schema: table.schema, identifier: table.identifier, type: "table")
+            }),
+            "config": .function(Function(name: "config") { _ in .string("") }),
+            "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(isIncremental) }),
+        ]
+        if let model, let placement = placements[model.name] {
+            functions["this"] = Relation.object(schema: placement.schema, identifier: placement.identifier, type: "table")
+        }
+        return functions
+    }
+
+    private func refName(_ a: Arguments, in model: ModelNode?) throws -> String {
+        // ref('model') or ref('package', 'model'): rops has no packages, so the last argument names the model.
+        guard let name = a.positional.last?.stringValue else { throw HostError("ref() takes a model name") }
+        guard modelsByName[name] != nil else {
+            var message = "ref('\(name)'): no model named '\(name)'"
+            if let suggestion = closest(name, among: modelsByName.keys) { message += "; did you mean '\(suggestion)'?" }
+            throw HostError(message)
+        }
+        return name
+    }
+
+    private func sourceTable(_ a: Arguments, in model: ModelNode?) throws -> SourceTable {
+        guard a.positional.count == 2, let source = a.positional[0].stringValue, let table = a.positional[1].stringValue else {
+            throw HostError("source() takes a source name and a table name")
+        }
+        guard let found = project.sources.first(where: { $0.sourceName == source && $0.name == table }) else {
+            var message = "source('\(source)', '\(table)') is not declared in any sources: block"
+            if let suggestion = closest("\(source).\(table)", among: project.sources.map { "\($0.sourceName).\($0.name)" }) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            throw HostError(message)
+        }
+        return found
+    }
+
+    /// Functions every template sees: var, env_var, target, run_started_at, log, exceptions, tojson.
+    func baseContext() -> [String: Value] {
+        let vars = project.file.vars.merging(context.cliVars) { $1 }
+        let environment = context.environment
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let started = formatter.string(from: context.runStartedAt)
+        return [
+            "var": .function(Function(name: "var") { a in
+                guard let name = a.positional.first?.stringValue else { throw HostError("var() takes a name") }
+                if let value = vars[name] { return value }
+                if a.positional.count > 1 { return a.positional[1] }
+                throw HostError("Required var '\(name)' not found in project.yml vars or --vars")
+            }),
+            "env_var": .function(Function(name: "env_var") { a in
+                guard let name = a.positional.first?.stringValue else { throw HostError("env_var() takes a name") }
+                if let value = environment[name] { return .string(value) }
+                if a.positional.count > 1 { return a.positional[1] }
+                throw HostError("Env var required but not provided: '\(name)'")
+            }),
+            "target": .object(ObjectBox(typeName: "Target", attributes: [
+                "name": .string(context.targetName), "schema": .string(project.file.defaultSchema),
+                "type": .string("postgres"), "threads": .int(context.threads), "profile_name": .string(project.file.name),
+            ])),
+            "project_name": .string(project.file.name),
+            "run_started_at": .object(ObjectBox(typeName: "datetime", attributes: [
+                "isoformat": .function(Function(name: "isoformat") { _ in .string(started) }),
+                "year": .int(Calendar(identifier: .gregorian).component(.year, from: context.runStartedAt)),
+            ], rendered: started)),
+            "log": .function(Function(name: "log") { _ in .string("") }),
+            "exceptions": .object(ObjectBox(typeName: "Exceptions", attributes: [
+                "raise_compiler_error": .function(Function(name: "raise_compiler_error") { a in
+                    throw HostError(a.positional.first.map { $0.displayString } ?? "compiler error")
+                }),
+                "warn": .function(Function(name: "warn") { _ in .string("") }),
+            ])),
+            "tojson": .function(Function(name: "tojson") { a in
+                .string((try? JSONSerialization.data(withJSONObject: JSONExport.any(a.positional.first ?? .none), options: [.fragmentsAllowed, .sortedKeys]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "null")
+            }),
+            "doc": .function(Function(name: "doc") { _ in .string("") }),
+        ]
+    }
+
+    // MARK: - Ephemeral models
+
+    static func cteName(_ model: String) -> String { "__rops_ephemeral__" + model }
+
+    /// Puts the ephemeral models a model reads (directly or through other ephemerals) in front of its
+    /// SQL as CTEs, in dependency order.
+    func inlineEphemerals(_ model: CompiledModel, all: [String: CompiledModel]) -> String {
+        var order: [String] = []
+        var seen: Set<String> = []
+        func visit(_ name: String) {
+            guard let node = all[name], node.materialized == "ephemeral", !seen.contains(name) else { return }
+            seen.insert(name)
+            for ref in node.refs { visit(ref) }
+            order.append(name)
+        }
+        for ref in model.refs { visit(ref) }
+        guard !order.isEmpty else { return model.compiledSQL }
+        let ctes = order.map { "\(Self.cteName($0)) as (\n\(all[$0]!.compiledSQL)\n)" }.joined(separator: ",\n")
+        let sql = model.compiledSQL
+        if let range = Self.leadingWith(sql) {
+            return String(sql[..<range.lowerBound]) + "with " + ctes + ",\n" + sql[range.upperBound...]
+        }
+        return "with " + ctes + "\n" + sql
+    }
+
+    /// The range of a leading `with` keyword (after whitespace and comments).
+    static func leadingWith(_ sql: String) -> Range<String.Index>? {
+        var index = sql.startIndex
+        while index < sql.endIndex {
+            if sql[index].isWhitespace { index = sql.index(after: index); continue }
+            if sql[index...].hasPrefix("--") {
+                index = sql[index...].firstIndex(of: "\n") ?? sql.endIndex
+                continue
+            }
+            if sql[index...].hasPrefix("/*") {
+                index = sql[index...].range(of: "*/")?.upperBound ?? sql.endIndex
+                continue
+            }
+            break
+        }
+        let rest = sql[index...]
+        guard rest.lowercased().hasPrefix("with"), let after = rest.dropFirst(4).first, after.isWhitespace || after == "\n" else { return nil }
+        return index..<sql.index(index, offsetBy: 4)
+    }
+
+    static func unique(_ items: [String]) -> [String] {
+        var seen: Set<String> = []
+        return items.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,85 @@
+import Template
+import Yams
+
+/// The per-folder defaults of `models:` and `seeds:` in the project file, as dbt writes them:
+/// `models: {<project>: {staging: {+materialized: table, +schema: staging}}}` (the project level may be left out).
+struct FolderConfig {
+    let file: ProjectFile
+    let models: [ModelNode]
+    let seeds: [SeedNode]
+
+    func modelDefaults(for model: ModelNode) -> NodeConfig {
+        defaults(tree: file.modelsConfig, path: model.folders + [model.name])
+    }
+
+    func seedDefaults(for seed: SeedNode) -> NodeConfig {
+        defaults(tree: file.seedsConfig, path: seed.path.split(separator: "/").dropFirst().dropLast().map(String.init) + [seed.name])
+    }
+
+    /// Collects configs from the top of the tree down the folder path; deeper levels win.
+    private func defaults(tree: Node?, path: [String]) -> NodeConfig {
+        var config = NodeConfig()
+        guard var level = tree?.mapping else { return config }
+        if let projectLevel = level[file.name]?.mapping { collect(level, into: &config); level = projectLevel }
+        collect(level, into: &config)
+        for component in path {
+            guard let next = level[component]?.mapping else { break }
+            collect(next, into: &config)
+            level = next
+        }
+        return config
+    }
+
+    private func collect(_ mapping: Node.Mapping, into config: inout NodeConfig) {
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            let normalised = NodeConfig.normalise(name)
+            if name.hasPrefix("+") || (NodeConfig.knownKeys.contains(normalised) && value.mapping == nil) {
+                config.set(normalised, YAMLValue.value(value))
+            }
+        }
+    }
+
+    /// Every key must be a config (`+key`), a folder or a model: typos are reported with file and line.
+    func validate() throws {
+        var folderPaths: Set<[String]> = [[]]
+        for model in models {
+            for depth in 0...model.folders.count { folderPaths.insert(Array(model.folders.prefix(depth))) }
+        }
+        let modelNames = Set(models.map(\.name))
+        if let tree = file.modelsConfig { try validate(tree, at: [], folders: folderPaths, names: modelNames, section: "models") }
+        let seedNames = Set(seeds.map(\.name))
+        if let tree = file.seedsConfig { try validate(tree, at: [], folders: [[]], names: seedNames, section: "seeds", lenientFolders: true) }
+    }
+
+    private func validate(_ node: Node, at path: [String], folders: Set<[String]>, names: Set<String>, section: String,
+                          lenientFolders: Bool = false) throws {
+        guard let mapping = node.mapping else { return }
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            let normalised = NodeConfig.normalise(name)
+            if name.hasPrefix("+") {
+                guard NodeConfig.knownKeys.contains(normalised) else {
+                    var message = "unknown config '\(name)' under `\(section):`"
+                    if let suggestion = closest(normalised, among: NodeConfig.knownKeys) { message += "; did you mean '+\(suggestion)'?" }
+                    throw file.document.error(key, message)
+                }
+                continue
+            }
+            if NodeConfig.knownKeys.contains(normalised) && value.mapping == nil { continue }
+            if path.isEmpty && name == file.name {
+                try validate(value, at: path, folders: folders, names: names, section: section, lenientFolders: lenientFolders)
+                continue
+            }
+            let child = path + [name]
+            if folders.contains(child) || names.contains(name) || lenientFolders {
+                try validate(value, at: child, folders: folders, names: names, section: section, lenientFolders: lenientFolders)
+                continue
+            }
+            var message = "`\(section):` names '\(name)', which is neither a config (write '+\(name)' for one) nor a folder or model under \(path.isEmpty ? "the model paths" : path.joined(separator: "/"))"
+            let siblings = folders.filter { $0.count == child.count && Array($0.dropLast()) == path }.compactMap(\.last)
+            if let suggestion = closest(name, among: siblings + Array(NodeConfig.knownKeys)) { message += "; did you mean '\(suggestion)'?" }
+            throw file.document.error(key, message)
+        }
+    }
+}

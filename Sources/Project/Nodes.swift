@@ -1,0 +1,91 @@
+import Template
+
+/// A data test declared in YAML (`tests:` / `data_tests:`), before it is compiled.
+public struct TestSpec: Sendable {
+    /// `not_null`, `relationships`, `accepted_values`, or a custom generic test's name.
+    public let testName: String
+    public let arguments: [String: Value]
+    public let config: [String: Value]
+    /// The column it guards, for column-level tests.
+    public let column: String?
+    public let file: String
+    public let line: Int?
+}
+
+public struct ColumnDefinition: Sendable {
+    public let name: String
+    public let description: String
+    public let dataType: String?
+    public let tests: [TestSpec]
+}
+
+/// A SQL model file with its properties; pure data, built once by the loader.
+public struct ModelNode: Sendable {
+    public let name: String
+    /// Path relative to the project root, e.g. `models/staging/stg_users.sql`.
+    public let path: String
+    /// Folders inside the model path: `["staging"]`; the first is the model's layer.
+    public let folders: [String]
+    public let rawSQL: String
+    public var description: String = ""
+    public var columns: [ColumnDefinition] = []
+    public var tests: [TestSpec] = []
+    public var propertiesFile: String?
+    /// Project defaults merged with the YAML `config:` (the file's own `config()` comes at compile time).
+    public var config = NodeConfig()
+
+    public var layer: String { folders.first ?? "" }
+    public var uniqueId: String { "model.\(name)" }
+}
+
+/// A table of a `sources:` entry.
+public struct SourceTable: Sendable {
+    public let sourceName: String
+    public let name: String
+    public let identifier: String
+    public let schema: String
+    public let description: String
+    public let columns: [ColumnDefinition]
+    public let tests: [TestSpec]
+    /// The rops `loader:` block (a mapping) or dbt's free-text loader name.
+    public let loader: Value?
+    public let file: String
+    public let line: Int?
+
+    public var uniqueId: String { "source.\(sourceName).\(name)" }
+}
+
+/// A seed CSV file.
+public struct SeedNode: Sendable {
+    public let name: String
+    public let path: String
+    public var description: String = ""
+    public var columns: [ColumnDefinition] = []
+    public var tests: [TestSpec] = []
+    public var config = NodeConfig()
+    public var uniqueId: String { "seed.\(name)" }
+}
+
+/// A `.sql` file of macros.
+public struct MacroFile: Sendable {
+    public let path: String
+    public let source: String
+}
+
+/// A singular test: a `.sql` file under `tests/` returning failing rows.
+public struct SingularTest: Sendable {
+    public let name: String
+    public let path: String
+    public let rawSQL: String
+}
+
+/// Everything the loader found, immutable from here on.
+public struct Project: @unchecked Sendable {
+    public let file: ProjectFile
+    public let models: [ModelNode]
+    public let sources: [SourceTable]
+    public let seeds: [SeedNode]
+    public let macroFiles: [MacroFile]
+    public let singularTests: [SingularTest]
+    public var root: String { file.root }
+}

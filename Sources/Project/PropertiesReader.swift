@@ -1,0 +1,192 @@
+import Foundation
+import Template
+import Yams
+
+/// Reads the YAML property files beside models and seeds: `models:`, `sources:`, `seeds:`.
+struct PropertiesReader {
+    let root: String
+    let file: ProjectFile
+    private(set) var sources: [SourceTable] = []
+    private(set) var modelConfigs: [String: [(String, Value)]] = [:]
+    private(set) var seedConfigs: [String: [(String, Value)]] = [:]
+    private var modelEntries: [String: (ModelProperties, String)] = [:]
+    private var seedEntries: [String: (ModelProperties, String)] = [:]
+
+    struct ModelProperties {
+        var description = ""
+        var columns: [ColumnDefinition] = []
+        var tests: [TestSpec] = []
+        var line: Int?
+    }
+
+    static let topKeys: Set<String> = ["version", "models", "sources", "seeds", "macros", "snapshots", "analyses",
+                                       "exposures", "metrics", "semantic_models", "saved_queries", "groups", "unit_tests", "data_tests"]
+    static let modelKeys: Set<String> = ["name", "description", "config", "columns", "tests", "data_tests", "docs", "meta",
+                                         "latest_version", "versions", "access", "group", "constraints", "deprecation_date",
+                                         "tags", "time_spine"]
+    static let columnKeys: Set<String> = ["name", "description", "data_type", "tests", "data_tests", "meta", "tags", "quote",
+                                          "constraints", "policy_tags", "granularity", "config"]
+    static let sourceKeys: Set<String> = ["name", "description", "schema", "database", "loader", "loaded_at_field", "meta",
+                                          "tags", "config", "freshness", "quoting", "overrides", "tables"]
+    static let tableKeys: Set<String> = ["name", "description", "identifier", "columns", "tests", "data_tests", "meta", "tags",
+                                         "loaded_at_field", "freshness", "quoting", "external", "config", "loader"]
+
+    init(root: String, file: ProjectFile) {
+        self.root = root
+        self.file = file
+    }
+
+    mutating func read(_ relative: String) throws {
+        let document = try YAMLDocument.load(root + "/" + relative, displayPath: relative)
+        guard let top = document.root else { return }
+        let entries = try document.mapping(top, "a properties file")
+        try document.checkKeys(entries, allowed: Self.topKeys, in: "a properties file")
+        for entry in entries {
+            switch entry.key {
+            case "models": try readModels(entry.value, document, into: &modelEntries, configs: &modelConfigs, kind: "model")
+            case "seeds": try readModels(entry.value, document, into: &seedEntries, configs: &seedConfigs, kind: "seed")
+            case "sources": try readSources(entry.value, document)
+            default: break
+            }
+        }
+    }
+
+    private func readModels(_ node: Node, _ document: YAMLDocument, into entries: inout [String: (ModelProperties, String)],
+                            configs: inout [String: [(String, Value)]], kind: String) throws {
+        for item in try document.sequence(node, "`\(kind)s:`") {
+            let fields = try document.mapping(item, "a \(kind) entry")
+            try document.checkKeys(fields, allowed: Self.modelKeys, in: "\(kind) properties")
+            guard let name = try document.string(fields.first { $0.key == "name" }?.value, "name") else {
+                throw document.error(item, "a \(kind) entry needs `name:`")
+            }
+            if let previous = entries[name] {
+                throw document.error(item, "\(kind) '\(name)' is described twice (also in \(previous.1))")
+            }
+            var properties = ModelProperties(line: item.mark?.line)
+            var config: [(String, Value)] = []
+            for field in fields {
+                switch field.key {
+                case "description": properties.description = try document.string(field.value, "description") ?? ""
+                case "columns": properties.columns = try readColumns(field.value, document)
+                case "tests", "data_tests": properties.tests += try TestSpecReader.read(field.value, column: nil, document)
+                case "config": config += try readConfig(field.value, document)
+                case "tags": config.append(("tags", YAMLValue.value(field.value)))
+                default: break
+                }
+            }
+            entries[name] = (properties, document.path)
+            configs[name] = config
+        }
+    }
+
+    func readConfig(_ node: Node, _ document: YAMLDocument) throws -> [(String, Value)] {
+        let fields = try document.mapping(node, "`config:`")
+        for field in fields where !NodeConfig.knownKeys.contains(NodeConfig.normalise(field.key)) {
+            var message = "unknown config key '\(field.key)'"
+            if let suggestion = closest(NodeConfig.normalise(field.key), among: NodeConfig.knownKeys) { message += "; did you mean '\(suggestion)'?" }
+            throw document.error(field.keyNode, message)
+        }
+        return fields.map { ($0.key, YAMLValue.value($0.value)) }
+    }
+
+    private func readColumns(_ node: Node, _ document: YAMLDocument) throws -> [ColumnDefinition] {
+        try document.sequence(node, "`columns:`").map { item in
+            let fields = try document.mapping(item, "a column entry")
+            try document.checkKeys(fields, allowed: Self.columnKeys, in: "column properties")
+            guard let name = try document.string(fields.first { $0.key == "name" }?.value, "name") else {
+                throw document.error(item, "a column entry needs `name:`")
+            }
+            var tests: [TestSpec] = []
+            for field in fields where field.key == "tests" || field.key == "data_tests" {
+                tests += try TestSpecReader.read(field.value, column: name, document)
+            }
+            return ColumnDefinition(name: name,
+                                    description: try document.string(fields.first { $0.key == "description" }?.value, "description") ?? "",
+                                    dataType: try document.string(fields.first { $0.key == "data_type" }?.value, "data_type"),
+                                    tests: tests)
+        }
+    }
+
+    private mutating func readSources(_ node: Node, _ document: YAMLDocument) throws {
+        for item in try document.sequence(node, "`sources:`") {
+            let fields = try document.mapping(item, "a source entry")
+            try document.checkKeys(fields, allowed: Self.sourceKeys, in: "source properties")
+            func field(_ key: String) -> Node? { fields.first { $0.key == key }?.value }
+            guard let sourceName = try document.string(field("name"), "name") else { throw document.error(item, "a source needs `name:`") }
+            let schema = try document.string(field("schema"), "schema") ?? sourceName
+            let sourceLoader = field("loader").map(YAMLValue.value)
+            for tableNode in try document.sequence(field("tables"), "`tables:`") {
+                let tableFields = try document.mapping(tableNode, "a source table")
+                try document.checkKeys(tableFields, allowed: Self.tableKeys, in: "source table properties")
+                func tableField(_ key: String) -> Node? { tableFields.first { $0.key == key }?.value }
+                guard let name = try document.string(tableField("name"), "name") else { throw document.error(tableNode, "a source table needs `name:`") }
+                if sources.contains(where: { $0.sourceName == sourceName && $0.name == name }) {
+                    throw document.error(tableNode, "source table '\(sourceName).\(name)' is declared twice")
+                }
+                var tests: [TestSpec] = []
+                for key in ["tests", "data_tests"] { if let t = tableField(key) { tests += try TestSpecReader.read(t, column: nil, document) } }
+                sources.append(SourceTable(
+                    sourceName: sourceName, name: name,
+                    identifier: try document.string(tableField("identifier"), "identifier") ?? name,
+                    schema: schema, description: try document.string(tableField("description"), "description") ?? "",
+                    columns: try readColumns(tableField("columns") ?? Node.scalar(.init("")), document),
+                    tests: tests, loader: tableField("loader").map(YAMLValue.value) ?? sourceLoader,
+                    file: document.path, line: tableNode.mark?.line))
+            }
+        }
+    }
+
+    /// Puts descriptions, columns and tests on the models they describe; YAML naming a model that does
+    /// not exist is an error (with the nearest name).
+    func apply(to models: inout [ModelNode], seeds: inout [SeedNode]) throws {
+        for (name, (properties, path)) in modelEntries {
+            guard let index = models.firstIndex(where: { $0.name == name }) else {
+                var message = "properties for a model named '\(name)', but there is no such model"
+                if let suggestion = closest(name, among: models.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
+                throw ProjectError(file: path, line: properties.line, message: message)
+            }
+            models[index].description = properties.description
+            models[index].columns = properties.columns
+            models[index].tests = properties.tests
+            models[index].propertiesFile = path
+        }
+        for (name, (properties, path)) in seedEntries {
+            guard let index = seeds.firstIndex(where: { $0.name == name }) else {
+                throw ProjectError(file: path, line: properties.line, message: "properties for a seed named '\(name)', but there is no seeds/\(name).csv")
+            }
+            seeds[index].description = properties.description
+            seeds[index].columns = properties.columns
+            seeds[index].tests = properties.tests
+        }
+    }
+}
+
+/// `tests:` entries: `- not_null`, `- unique: {config: …}`, `- relationships: {to: ref('x'), field: id}`.
+enum TestSpecReader {
+    static func read(_ node: Node, column: String?, _ document: YAMLDocument) throws -> [TestSpec] {
+        try document.sequence(node, "`tests:`").map { item in
+            if let name = item.string, item.mapping == nil {
+                return TestSpec(testName: name, arguments: [:], config: [:], column: column, file: document.path, line: item.mark?.line)
+            }
+            let entries = try document.mapping(item, "a test")
+            guard entries.count == 1, let entry = entries.first else {
+                throw document.error(item, "a test is a name, or a mapping of one name to its arguments")
+            }
+            var arguments: [String: Value] = [:], config: [String: Value] = [:]
+            for field in try document.mapping(entry.value, "test '\(entry.key)'") {
+                switch field.key {
+                case "config":
+                    for c in try document.mapping(field.value, "`config:`") { config[NodeConfig.normalise(c.key)] = YAMLValue.value(c.value) }
+                case "arguments":
+                    for a in try document.mapping(field.value, "`arguments:`") { arguments[a.key] = YAMLValue.value(a.value) }
+                case "severity", "where", "limit", "warn_if", "error_if", "store_failures", "tags", "enabled", "meta", "fail_calc":
+                    config[field.key] = YAMLValue.value(field.value)
+                default:
+                    arguments[field.key] = YAMLValue.value(field.value)
+                }
+            }
+            return TestSpec(testName: entry.key, arguments: arguments, config: config, column: column,
+                            file: document.path, line: item.mark?.line)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Build
+import Foundation
+import Graph
+import Project
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Render every model to SQL in target/compiled/ and write target/manifest.json (no database needed).")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var selection: SelectionArguments
+
+    func run() throws {
+        let start = Date()
+        let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
+        let selected = try session.selectedModels(selection.selection)
+        for id in selected {
+            guard let model = session.model(id) else { continue }
+            let path = session.targetPath + "/compiled/" + session.project.file.name + "/" + model.model.path
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                    withIntermediateDirectories: true)
+            try Data(model.compiledSQL.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
+                            to: session.targetPath + "/manifest.json")
+        Console.print(String(format: "compiled %d model%@ into %@/compiled in %.2fs", selected.count,
+                             selected.count == 1 ? "" : "s", session.project.file.targetPath, Date().timeIntervalSince(start)))
+    }
+}
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the project's models (and with --resource-type, sources) with selection.")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var selection: SelectionArguments
+    @Option(help: "name, path, selector (fqn) or json.") var output = "name"
+    @Option(name: .customLong("resource-type"), help: "model (default), source or all.") var resourceType = "model"
+
+    func run() throws {
+        let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
+        let types: Set<String> = resourceType == "all" ? ["model", "source"] : [resourceType]
+        let select = try Selector(selection.select)
+        var chosen = select.isEmpty ? Set(session.graph.nodes.values.filter { types.contains($0.resourceType) }.map(\.id))
+                                    : select.select(in: session.graph, resourceTypes: types)
+        let exclude = try Selector(selection.exclude)
+        if !exclude.isEmpty { chosen.subtract(exclude.select(in: session.graph, resourceTypes: types)) }
+        for id in session.graph.order where chosen.contains(id) {
+            let node = session.graph.nodes[id]!
+            switch output {
+            case "path": Console.print(node.path)
+            case "selector": Console.print(node.fqn.joined(separator: "."))
+            case "json":
+                let object: [String: Any] = ["unique_id": id, "name": node.name, "resource_type": node.resourceType,
+                                             "path": node.path, "tags": node.tags, "materialized": node.materialized ?? NSNull(),
+                                             "depends_on": node.dependsOn]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                Console.print(String(decoding: data, as: UTF8.self))
+            default: Console.print(node.resourceType == "source" ? "source:" + node.fqn.dropFirst().joined(separator: ".") : node.name)
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Graph
+import Project
+import Template
+import Yams
+
+/// A loaded and compiled project with its graph: what compile, ls, show, run and build share.
+struct ProjectSession {
+    let project: Project
+    let compiler: ProjectCompiler
+    let models: [CompiledModel]
+    let graph: DependencyGraph
+
+    init(root: String, context: CompileContext) throws {
+        project = try ProjectLoader.load(root: root)
+        compiler = try ProjectCompiler(project: project, context: context)
+        models = try compiler.compileAll()
+        graph = try DependencyGraph(Self.graphNodes(project: project, models: models))
+    }
+
+    static func graphNodes(project: Project, models: [CompiledModel]) -> [GraphNode] {
+        models.map { model in
+            GraphNode(id: "model.\(model.name)", name: model.name, resourceType: "model", path: model.model.path,
+                      fqn: [project.file.name] + model.model.folders + [model.name], tags: model.config.tags,
+                      materialized: model.materialized, dependsOn: model.dependsOn)
+        } + project.sources.map { source in
+            GraphNode(id: source.uniqueId, name: source.name, resourceType: "source", path: source.file,
+                      fqn: [project.file.name, source.sourceName, source.name], tags: [], materialized: nil, dependsOn: [])
+        }
+    }
+
+    /// Model ids chosen by `--select` (all when empty) minus `--exclude`, in build order.
+    func selectedModels(_ selection: SelectionOptions) throws -> [String] {
+        let select = try Selector(selection.select)
+        var chosen = select.isEmpty
+            ? Set(graph.nodes.values.filter { $0.resourceType == "model" }.map(\.id))
+            : select.select(in: graph)
+        let exclude = try Selector(selection.exclude)
+        if !exclude.isEmpty { chosen.subtract(exclude.select(in: graph)) }
+        return graph.order.filter(chosen.contains)
+    }
+
+    func model(_ id: String) -> CompiledModel? { compiler.compiled[String(id.dropFirst("model.".count))] }
+
+    var targetPath: String { project.root + "/" + project.file.targetPath }
+}
+
+/// `-s/--select` and `--exclude`, as dbt users write them.
+struct SelectionOptions {
+    var select: [String]
+    var exclude: [String]
+}
+
+
+/// Options of commands that compile a project.
+enum CompileOptions {
+    /// `--vars '{key: value}'` (YAML or JSON) on top of project.yml's vars.
+    static func context(vars: String?, fullRefresh: Bool = false, threads: Int = 4) throws -> CompileContext {
+        var context = CompileContext()
+        context.fullRefresh = fullRefresh
+        context.threads = threads
+        if let vars, !vars.isEmpty {
+            guard let node = try Yams.compose(yaml: vars), let mapping = node.mapping else {
+                throw CLIError("--vars must be a YAML or JSON mapping, e.g. --vars '{start_date: 2019-01-01}'")
+            }
+            for (key, value) in mapping { context.cliVars[key.string ?? ""] = yamlValue(value) }
+        }
+        return context
+    }
+
+    private static func yamlValue(_ node: Node) -> Value {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if let i = Int(scalar.string) { return .int(i) }
+                if let d = Double(scalar.string) { return .double(d) }
+                if scalar.string == "true" { return .bool(true) }
+                if scalar.string == "false" { return .bool(false) }
+            }
+            return .string(scalar.string)
+        case .sequence(let sequence): return .list(sequence.map(yamlValue))
+        case .mapping(let mapping): return .dict(mapping.map { ($0.key.string ?? "", yamlValue($0.value)) })
+        case .alias: return .none
+        }
+    }
+}

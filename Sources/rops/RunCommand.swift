@@ -1,0 +1,146 @@
+import ArgumentParser
+import Build
+import Foundation
+import PostgresClient
+import Project
+
+/// Options of `rops run` and `rops build`.
+struct RunArguments: ParsableArguments {
+    @Option(help: "Parallel connections (default: project.yml `threads:`, else 4).") var threads: Int?
+    @Flag(name: .customLong("fail-fast"), help: "Stop at the first failure and cancel running models.") var failFast = false
+    @Flag(name: .customLong("full-refresh"), help: "Rebuild incremental models and materialized views from scratch.") var fullRefresh = false
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Build the selected models in dependency order, in parallel.",
+        discussion: "A failing model skips its descendants; the others still build. Exits 1 if any model failed. Results go to target/run_results.json.")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var selection: SelectionArguments
+    @OptionGroup var runArguments: RunArguments
+
+    func run() throws {
+        try ModelRun(options: options, selection: selection, arguments: runArguments).execute()
+    }
+}
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the project: models in dependency order (seeds and data tests join as those commands arrive).")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var selection: SelectionArguments
+    @OptionGroup var runArguments: RunArguments
+
+    func run() throws {
+        try ModelRun(options: options, selection: selection, arguments: runArguments).execute()
+    }
+}
+
+/// The shared body of run and build.
+struct ModelRun {
+    let options: GlobalOptions
+    let selection: SelectionArguments
+    let arguments: RunArguments
+
+    func execute() throws {
+        let start = Date()
+        let database = try DatabaseSession(options: options)
+        let threads = arguments.threads ?? database.projectFile?.threads ?? 4
+        let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(
+            vars: selection.vars, fullRefresh: arguments.fullRefresh, threads: threads))
+        let dsn = try database.connectionString()
+        var runOptions = RunOptions()
+        runOptions.threads = threads
+        runOptions.failFast = arguments.failFast
+        runOptions.fullRefresh = arguments.fullRefresh
+        let reporter = LineReporter()
+        let runner = Runner(compiler: session.compiler, graph: session.graph, options: runOptions, reporter: reporter) {
+            try PostgresConnection(dsn)
+        }
+        let selected = Set(try session.selectedModels(selection.selection))
+        let ids = runner.closure(of: selected)
+        if ids.count > selected.count {
+            Console.note("also rebuilding \(ids.count - selected.count) dependent view(s)/operation(s) that a replaced relation would leave stale")
+        }
+        Console.print("Running \(ids.count) model\(ids.count == 1 ? "" : "s") with \(threads) thread\(threads == 1 ? "" : "s") on \(dsn.masked)")
+        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
+                            to: session.targetPath + "/manifest.json")
+        let results = try runner.run(ids)
+        let elapsed = Date().timeIntervalSince(start)
+        try Artifacts.write(Artifacts.runResults(results, elapsed: elapsed, arguments: CommandLine.arguments),
+                            to: session.targetPath + "/run_results.json")
+        let count = { (status: NodeResult.Status) in results.filter { $0.status == status }.count }
+        Console.print(String(format: "\nFinished in %.2fs: %d ok, %d error, %d skipped", elapsed, count(.success), count(.error), count(.skipped)))
+        for failure in results where failure.status == .error {
+            Console.print("\nerror in \(failure.name):\n  " + failure.message.replacingOccurrences(of: "\n", with: "\n  "))
+        }
+        if count(.error) > 0 || count(.skipped) > 0 && count(.error) == 0 && results.contains(where: { $0.message == "cancelled" }) {
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// One line per finished node: `12:00:01  3 of 9 OK     table   staging.stg_users ..... [SELECT 2000 in 0.12s]`.
+final class LineReporter: RunReporter, @unchecked Sendable {
+    private let lock = NSLock()
+    private let clock: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter
+    }()
+
+    func started(_ index: Int, of total: Int, model: CompiledModel) {}
+
+    func finished(_ index: Int, of total: Int, result: NodeResult) {
+        let status: String
+        switch result.status {
+        case .success: status = "OK"
+        case .error: status = "ERROR"
+        case .skipped: status = "SKIP"
+        }
+        let label = "\(result.materialized) \(result.relation)"
+        let dots = String(repeating: ".", count: max(3, 60 - label.count))
+        let detail = result.status == .error ? "ERROR" : result.message
+        let position = index > 0 ? "\(index) of \(total)" : "- of \(total)"
+        let line = String(format: "%@  %@ %@ %@ %@ [%@ in %.2fs]", clock.string(from: Date()), position,
+                          status.padding(toLength: 5, withPad: " ", startingAt: 0), label, dots, detail, result.seconds)
+        lock.lock()
+        Console.print(line)
+        lock.unlock()
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Run a model's compiled SQL and print the first rows (nothing is built).")
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The model to preview.") var model: String
+    @Option(help: "How many rows.") var limit = 10
+    @Option(help: ArgumentHelp("Variables for var(), as YAML or JSON.", valueName: "yaml")) var vars: String?
+
+    func run() throws {
+        let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: vars))
+        guard let compiled = session.compiler.compiled[model] else {
+            var message = "no model named '\(model)'"
+            if let suggestion = closest(model, among: session.compiler.compiled.keys) { message += "; did you mean '\(suggestion)'?" }
+            throw CLIError(message)
+        }
+        let connection = try DatabaseSession(options: options).connect()
+        let sql = SQLCleanup.trimSemicolons(compiled.compiledSQL)
+        let rows = try connection.query("select * from (\n\(sql)\n) as rops_show limit $1", [limit])
+        let columns = rows.first?.columns ?? []
+        var table = [columns]
+        table += rows.map { $0.values.map { $0.string ?? "NULL" } }
+        let widths = (0..<columns.count).map { c in min(40, table.map { $0[c].count }.max() ?? 0) }
+        for (i, line) in table.enumerated() {
+            Console.print(line.enumerated().map { String($1.prefix(40)).padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | "))
+            if i == 0 { Console.print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")) }
+        }
+        Console.print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+    }
+}
+

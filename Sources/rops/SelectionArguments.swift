@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `-s/--select`, `--exclude` and `--vars`, shared by compile, ls, run and build.
+struct SelectionArguments: ParsableArguments {
+    @Option(name: [.customShort("s"), .customLong("select")], parsing: .upToNextOption, help: ArgumentHelp(
+        "Nodes to include: name, +name (with ancestors), name+ (with descendants), 2+name, tag:x, path:models/staging, config.materialized:table. Spaces: union; commas: intersection.",
+        valueName: "selector"))
+    var select: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Nodes to leave out (same syntax as --select).", valueName: "selector"))
+    var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("Variables for var(), as YAML or JSON: --vars '{start_date: 2019-01-01}'.", valueName: "yaml"))
+    var vars: String?
+
+    var selection: SelectionOptions { SelectionOptions(select: select, exclude: exclude) }
+}

@@ -1,0 +1,3 @@
+{% macro to_money(column) -%}
+    round({{ column }}::numeric, 2)
+{%- endmacro %}

@@ -1,0 +1,3 @@
+{{ config(indexes=[{'columns': ['customer_id'], 'unique': true}]) }}
+
+select id::integer as customer_id, name from {{ source('shop', 'customers') }}

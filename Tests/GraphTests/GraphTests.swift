@@ -1,0 +1,100 @@
+@testable import Graph
+import XCTest
+
+final class GraphTests: XCTestCase {
+    /// raw → stg_a, stg_b → int_ab → (fct, vw); stg_b → lonely
+    func node(_ name: String, _ deps: [String], folder: String = "staging", tags: [String] = [], materialized: String = "view",
+              type: String = "model") -> GraphNode {
+        GraphNode(id: type == "source" ? "source.shop.\(name)" : "model.\(name)", name: name, resourceType: type,
+                  path: "models/\(folder)/\(name).sql", fqn: ["proj", folder, name], tags: tags, materialized: materialized,
+                  dependsOn: deps)
+    }
+
+    func sample() throws -> DependencyGraph {
+        try DependencyGraph([
+            node("orders", [], type: "source"),
+            node("stg_a", ["source.shop.orders"], materialized: "table"),
+            node("stg_b", [], tags: ["nightly"], materialized: "table"),
+            node("int_ab", ["model.stg_a", "model.stg_b"], folder: "intermediate", materialized: "incremental"),
+            node("fct", ["model.int_ab"], folder: "queries", tags: ["serving", "nightly"]),
+            node("vw", ["model.int_ab"], folder: "queries", tags: ["serving"]),
+            node("lonely", ["model.stg_b"], folder: "queries", materialized: "table"),
+        ])
+    }
+
+    func select(_ expression: String, exclude: String = "") throws -> [String] {
+        let graph = try sample()
+        var chosen = try Selector([expression]).select(in: graph)
+        if !exclude.isEmpty { chosen.subtract(try Selector([exclude]).select(in: graph)) }
+        return chosen.map { String($0.dropFirst(6)) }.sorted()
+    }
+
+    func testTopologicalOrderPutsParentsFirst() throws {
+        let graph = try sample()
+        let position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
+        for (id, parents) in graph.parents {
+            for parent in parents { XCTAssertLessThan(position[parent]!, position[id]!, "\(parent) before \(id)") }
+        }
+        XCTAssertEqual(graph.order.count, 7)
+    }
+
+    func testCycleIsReportedWithItsPath() {
+        XCTAssertThrowsError(try DependencyGraph([node("a", ["model.c"]), node("b", ["model.a"]), node("c", ["model.b"]),
+                                                  node("d", ["model.a"])])) { error in
+            let message = (error as! GraphError).message
+            XCTAssertEqual(message, "dependency cycle: a → b → c → a")
+            XCTAssertEqual((error as! GraphError).file, "models/staging/a.sql")
+        }
+        XCTAssertThrowsError(try DependencyGraph([node("self_ref", ["model.self_ref"])])) { error in
+            XCTAssertEqual((error as! GraphError).message, "dependency cycle: self_ref → self_ref")
+        }
+    }
+
+    func testSelectionSyntax() throws {
+        XCTAssertEqual(try select("int_ab"), ["int_ab"])
+        XCTAssertEqual(try select("+int_ab"), ["int_ab", "stg_a", "stg_b"])
+        XCTAssertEqual(try select("int_ab+"), ["fct", "int_ab", "vw"])
+        XCTAssertEqual(try select("1+fct"), ["fct", "int_ab"])
+        XCTAssertEqual(try select("stg_b+1"), ["int_ab", "lonely", "stg_b"])
+        XCTAssertEqual(try select("2+fct"), ["fct", "int_ab", "stg_a", "stg_b"])
+        XCTAssertEqual(try select("tag:serving"), ["fct", "vw"])
+        XCTAssertEqual(try select("tag:serving,tag:nightly"), ["fct"])
+        XCTAssertEqual(try select("tag:serving stg_a"), ["fct", "stg_a", "vw"])
+        XCTAssertEqual(try select("path:models/queries"), ["fct", "lonely", "vw"])
+        XCTAssertEqual(try select("queries"), ["fct", "lonely", "vw"])
+        XCTAssertEqual(try select("proj.intermediate"), ["int_ab"])
+        XCTAssertEqual(try select("config.materialized:table"), ["lonely", "stg_a", "stg_b"])
+        XCTAssertEqual(try select("config.materialized:table,path:models/staging"), ["stg_a", "stg_b"])
+        XCTAssertEqual(try select("stg_*"), ["stg_a", "stg_b"])
+        XCTAssertEqual(try select("source:shop+"), ["fct", "int_ab", "stg_a", "vw"])
+        XCTAssertEqual(try select("source:shop.orders+1"), ["stg_a"])
+        XCTAssertEqual(try select("@stg_a"), ["fct", "int_ab", "stg_a", "stg_b", "vw"])
+        XCTAssertEqual(try select("+fct", exclude: "stg_b"), ["fct", "int_ab", "stg_a"])
+        XCTAssertEqual(try select("*", exclude: "tag:serving"), ["int_ab", "lonely", "stg_a", "stg_b"])
+        XCTAssertEqual(try select("nothing_matches"), [])
+    }
+
+    func testBadSelectorsAreErrors() {
+        XCTAssertThrowsError(try Selector(["colour:red"])) { error in
+            XCTAssertTrue("\(error)".contains("unknown selector method 'colour:'"), "\(error)")
+        }
+        XCTAssertThrowsError(try Selector(["+"]))
+    }
+
+    func testAncestorsAndDescendantsWithDepth() throws {
+        let graph = try sample()
+        XCTAssertEqual(graph.ancestors(of: "model.fct"), ["model.int_ab", "model.stg_a", "model.stg_b", "source.shop.orders"])
+        XCTAssertEqual(graph.descendants(of: "model.stg_b", depth: 1), ["model.int_ab", "model.lonely"])
+    }
+
+    func testLargeGraphOrdersQuickly() throws {
+        var nodes: [GraphNode] = []
+        for i in 0..<5000 {
+            nodes.append(node("m\(i)", i == 0 ? [] : ["model.m\(i / 2)", "model.m\(max(0, i - 1))"]))
+        }
+        let start = Date()
+        let graph = try DependencyGraph(nodes)
+        XCTAssertEqual(graph.order.first, "model.m0")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0)
+    }
+}
