@@ -155,6 +155,11 @@ struct Materializer {
         for view in dependentViews where try connection.query("select to_regclass($1) is not null as present", [view.relation])[0]["present"].bool == true {
             viewsToRecreate.append(view)
         }
+        // Readers of a view lock the view, then the tables under it. Lock in that same order (views
+        // first; PostgreSQL locks a view's base tables with it) so a reader and the swap cannot deadlock.
+        if !viewsToRecreate.isEmpty {
+            try connection.execute("lock table \(viewsToRecreate.map(\.relation).joined(separator: ", ")) in access exclusive mode")
+        }
         if let existing {
             let existingKind = Self.kindName(existing)
             try connection.execute("drop \(existingKind) if exists \(Relation.quoted(schema, backup)) cascade")

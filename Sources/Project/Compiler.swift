@@ -52,7 +52,8 @@ public final class ProjectCompiler {
     let context: CompileContext
     private var templates: [String: Template] = [:]
     private var macros: MacroLibrary!
-    private var logMessages: [String] = []
+    private var cachedBase: [String: Value]?
+    private var cachedMacros: [String: Value] = [:]
     public private(set) var compiled: [String: CompiledModel] = [:]
     private let modelsByName: [String: ModelNode]
 
@@ -68,6 +69,15 @@ public final class ProjectCompiler {
         }
         let macroTemplates = try project.macroFiles.map { try Template(source: $0.source, file: $0.path) }
         macros = try MacroLibrary(templates: macroTemplates, context: baseContext())
+        cachedMacros = macros.functions
+    }
+
+    /// Host functions and macros for one render: the shared ones plus `specific` (ref, this, …).
+    private func renderContext(_ specific: [String: Value]) -> [String: Value] {
+        var host = baseContext()
+        host.merge(specific) { $1 }
+        host.merge(cachedMacros) { a, _ in a }
+        return host
     }
 
     /// Compiles every enabled model. Errors name the model file, line and cause.
@@ -77,9 +87,7 @@ public final class ProjectCompiler {
         var discovered: [String: (config: NodeConfig, refs: [String], sources: [String])] = [:]
         for model in project.models {
             let capture = Capture()
-            var host = baseContext()
-            host.merge(discoveryFunctions(model, capture)) { $1 }
-            _ = try templates[model.name]!.render(host.merging(macros.functions) { a, _ in a })
+            _ = try templates[model.name]!.render(renderContext(discoveryFunctions(model, capture)))
             var config = model.config
             config.merge(capture.config)
             discovered[model.name] = (config, capture.refs, capture.sources)
@@ -127,20 +135,18 @@ public final class ProjectCompiler {
     public func renderSnippet(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value] = [:]) throws -> String {
         var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
         for (name, c) in compiled { placements[name] = (c.schema, c.identifier, c.materialized) }
-        var host = baseContext()
-        host.merge(renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements, isIncremental: false)) { $1 }
-        host.merge(extra) { $1 }
-        return try Template(source: text, file: file).render(host.merging(macros.functions) { a, _ in a })
+        var specific = renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements, isIncremental: false)
+        specific.merge(extra) { $1 }
+        return try Template(source: text, file: file).render(renderContext(specific))
     }
 
-    public var macroFunctions: [String: Value] { macros.functions }
+    public var macroFunctions: [String: Value] { cachedMacros }
 
     private func render(_ model: ModelNode, config: NodeConfig,
                         placements: [String: (schema: String, identifier: String, materialized: String)],
                         isIncremental: Bool = false) throws -> String {
-        var host = baseContext()
-        host.merge(renderFunctions(model, config: config, placements: placements, isIncremental: isIncremental)) { $1 }
-        return try templates[model.name]!.render(host.merging(macros.functions) { a, _ in a })
+        return try templates[model.name]!.render(renderContext(renderFunctions(model, config: config, placements: placements,
+                                                                               isIncremental: isIncremental)))
     }
 
     // MARK: - Schema names
@@ -151,8 +157,7 @@ public final class ProjectCompiler {
                 "name": .string(model.name), "path": .string(model.path), "fqn": .list(([project.file.name] + model.folders + [model.name]).map { .string($0) }),
                 "resource_type": .string("model"), "config": .dict(config.values.map { ($0.key, $0.value) }),
             ]))
-            var host = baseContext()
-            host.merge(macros.functions) { $1 }
+            var host = renderContext([:])
             host["__custom"] = config.schema.map { .string($0) } ?? .none
             host["__node"] = node
             let result = try Template(source: "{{ generate_schema_name(__custom, __node) }}", file: model.path).render(host)
@@ -253,12 +258,13 @@ public final class ProjectCompiler {
 
     /// Functions every template sees: var, env_var, target, run_started_at, log, exceptions, tojson.
     func baseContext() -> [String: Value] {
+        if let cachedBase { return cachedBase }
         let vars = project.file.vars.merging(context.cliVars) { $1 }
         let environment = context.environment
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let started = formatter.string(from: context.runStartedAt)
-        return [
+        let base: [String: Value] = [
             "var": .function(Function(name: "var") { a in
                 guard let name = a.positional.first?.stringValue else { throw HostError("var() takes a name") }
                 if let value = vars[name] { return value }
@@ -288,11 +294,12 @@ public final class ProjectCompiler {
                 "warn": .function(Function(name: "warn") { _ in .string("") }),
             ])),
             "tojson": .function(Function(name: "tojson") { a in
-                .string((try? JSONSerialization.data(withJSONObject: JSONExport.any(a.positional.first ?? .none), options: [.fragmentsAllowed, .sortedKeys]))
-                    .map { String(decoding: $0, as: UTF8.self) } ?? "null")
+                .string(JSONValue(template: a.positional.first ?? .none).compactText())
             }),
             "doc": .function(Function(name: "doc") { _ in .string("") }),
         ]
+        cachedBase = base
+        return base
     }
 
     // MARK: - Ephemeral models

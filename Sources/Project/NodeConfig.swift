@@ -82,12 +82,8 @@ public struct NodeConfig: Sendable {
         return d.pairs.compactMap { key, value in key.stringValue.map { ($0, NodeConfig.strings(value)) } }
     }
 
-    /// The config as plain JSON-like values, for manifest.json.
-    public var json: [String: Any] {
-        var out: [String: Any] = [:]
-        for (key, value) in values { out[key] = JSONExport.any(value) }
-        return out
-    }
+    /// The config as JSON, for manifest.json.
+    public var json: JSONValue { .object(values.map { ($0.key, JSONValue(template: $0.value)) }) }
 }
 
 public struct IndexSpec: Sendable, Equatable {
@@ -96,23 +92,105 @@ public struct IndexSpec: Sendable, Equatable {
     public let method: String
 }
 
-/// Template values as Foundation JSON objects.
-public enum JSONExport {
-    public static func any(_ value: Value) -> Any {
+/// JSON built with types (no `Any`): artifacts are written fast and key order is stable.
+public indirect enum JSONValue: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public init(template value: Value) {
         switch value {
-        case .none, .undefined: return NSNull()
-        case .bool(let b): return b
-        case .int(let i): return i
-        case .double(let d): return d
-        case .string(let s): return s
-        case .list(let l): return l.items.map(any)
-        case .tuple(let t): return t.map(any)
-        case .dict(let d):
-            var out: [String: Any] = [:]
-            for (k, v) in d.pairs { out[k.stringValue ?? "\(k)"] = any(v) }
-            return out
-        case .function(let f): return "<function \(f.name)>"
-        case .object(let o): return o.rendered ?? o.typeName
+        case .none, .undefined: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .list(let l): self = .array(l.items.map(JSONValue.init(template:)))
+        case .tuple(let t): self = .array(t.map(JSONValue.init(template:)))
+        case .dict(let d): self = .object(d.pairs.map { ($0.0.displayString, JSONValue(template: $0.1)) })
+        case .function(let f): self = .string("<function \(f.name)>")
+        case .object(let o): self = .string(o.rendered ?? o.typeName)
         }
+    }
+
+    public static func strings(_ items: [String]) -> JSONValue { .array(items.map { .string($0) }) }
+    public static func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
+
+    /// Pretty-printed text, object keys sorted by code point.
+    public func text() -> String {
+        var out = ""
+        write(indent: 0, into: &out)
+        return out + "\n"
+    }
+
+    /// One line, as Python's `json.dumps` writes it (dbt's `tojson`): `{"a": 1, "b": [1, 2]}`, keys in order.
+    public func compactText() -> String {
+        switch self {
+        case .array(let items): return "[" + items.map { $0.compactText() }.joined(separator: ", ") + "]"
+        case .object(let pairs):
+            return "{" + pairs.map { pair -> String in
+                var key = ""
+                Self.quote(pair.0, into: &key)
+                return key + ": " + pair.1.compactText()
+            }.joined(separator: ", ") + "}"
+        default:
+            var out = ""
+            write(indent: 0, into: &out)
+            return out
+        }
+    }
+
+    private func write(indent: Int, into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d): out += d.isFinite ? String(d) : "null"
+        case .string(let s): Self.quote(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, item) in items.enumerated() {
+                out += (i == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent + 2)
+                item.write(indent: indent + 2, into: &out)
+            }
+            out += "\n" + String(repeating: " ", count: indent) + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{"
+            let sorted = pairs.sorted { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) }
+            for (i, (key, item)) in sorted.enumerated() {
+                out += (i == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent + 2)
+                Self.quote(key, into: &out)
+                out += ": "
+                item.write(indent: indent + 2, into: &out)
+            }
+            out += "\n" + String(repeating: " ", count: indent) + "}"
+        }
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
     }
 }

@@ -16,12 +16,16 @@ struct CompileCommand: ParsableCommand {
         let start = Date()
         let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
         let selected = try session.selectedModels(selection.selection)
+        var folders: Set<String> = []
         for id in selected {
             guard let model = session.model(id) else { continue }
             let path = session.targetPath + "/compiled/" + session.project.file.name + "/" + model.model.path
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
-                                                    withIntermediateDirectories: true)
-            try Data(model.compiledSQL.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if folders.insert(folder).inserted {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            // Plain writes: target/ is scratch space, and atomic renames cost more than the rendering.
+            try FileWriter.write(model.compiledSQL, to: path)
         }
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
                             to: session.targetPath + "/manifest.json")
@@ -60,5 +64,16 @@ struct ListCommand: ParsableCommand {
             default: Console.print(node.resourceType == "source" ? "source:" + node.fqn.dropFirst().joined(separator: ".") : node.name)
             }
         }
+    }
+}
+
+/// Writes a file in place with one fopen/fwrite (FileManager.createFile writes a temporary and renames).
+enum FileWriter {
+    static func write(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "w") else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { fclose(file) }
+        var text = text
+        let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
+        if written != text.utf8.count { throw CLIError("cannot write \(path): disk full?") }
     }
 }

@@ -12,10 +12,18 @@ struct ProjectSession {
     let graph: DependencyGraph
 
     init(root: String, context: CompileContext) throws {
+        let t0 = Date()
         project = try ProjectLoader.load(root: root)
+        let t1 = Date()
         compiler = try ProjectCompiler(project: project, context: context)
+        let t2 = Date()
         models = try compiler.compileAll()
+        let t3 = Date()
         graph = try DependencyGraph(Self.graphNodes(project: project, models: models))
+        if ProcessInfo.processInfo.environment["ROPS_PROFILE"] != nil {
+            Console.note(String(format: "load %.3fs, parse %.3fs, render %.3fs, graph %.3fs", t1.timeIntervalSince(t0),
+                                t2.timeIntervalSince(t1), t3.timeIntervalSince(t2), Date().timeIntervalSince(t3)))
+        }
     }
 
     static func graphNodes(project: Project, models: [CompiledModel]) -> [GraphNode] {

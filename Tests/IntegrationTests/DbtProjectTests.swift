@@ -1,0 +1,60 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A dbt-core project (dbt_project.yml + profiles.yml) compiles with rops to the SQL dbt-core wrote
+/// for it (Tests/TemplateTests/Conformance/dbt_cases.json), apart from dbt's database prefix.
+final class DbtProjectTests: XCTestCase {
+    func testDbtProjectCompilesLikeDbtCore() throws {
+        let conformance = ProjectFixture.fixtures + "/../TemplateTests/Conformance"
+        let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: conformance + "/dbt_cases.json"))) as! [String: Any]
+        let root = try TemporaryFolder.make(prefix: "rops-dbt-project")
+        let manager = FileManager.default
+        try manager.copyItem(atPath: conformance + "/dbt/models", toPath: root + "/models")
+        try manager.copyItem(atPath: conformance + "/dbt/macros", toPath: root + "/macros")
+        try manager.copyItem(atPath: conformance + "/dbt/sources.yml", toPath: root + "/models/sources.yml")
+        try """
+            name: conformance
+            version: '1.0.0'
+            config-version: 2
+            profile: conformance
+            vars:
+              start_date: '2010-01-01'
+              min_volume: 50
+            """.write(toFile: root + "/dbt_project.yml", atomically: true, encoding: .utf8)
+        try """
+            conformance:
+              target: dev
+              outputs:
+                dev:
+                  type: postgres
+                  host: localhost
+                  user: "{{ env_var('ROPS_TEST_DBT_USER', 'rops') }}"
+                  password: "{{ env_var('ROPS_TEST_DBT_PASSWORD', '') }}"
+                  port: 5432
+                  dbname: rops
+                  schema: analytics
+                  threads: 2
+            """.write(toFile: root + "/profiles.yml", atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = ProjectFixture.binary
+        process.arguments = ["compile", "--project-dir", root]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+
+        let database = cases["database"] as! String
+        for model in cases["models"] as! [[String: String]] {
+            let name = model["name"]!
+            let ours = try String(contentsOfFile: root + "/target/compiled/conformance/models/\(name).sql", encoding: .utf8)
+            // dbt names relations database.schema.table; rops connects to one database and names schema.table.
+            let theirs = model["compiled"]!.replacingOccurrences(of: "\"\(database)\".", with: "")
+            XCTAssertEqual(ours, theirs, name)
+        }
+    }
+}
