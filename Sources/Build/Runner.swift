@@ -114,9 +114,11 @@ public final class Runner: @unchecked Sendable {
         // Nodes never reached (fail-fast, cancellation) count as skipped.
         for id in graph.order where inRun.contains(id) && results[id] == nil {
             let model = models[id]!
-            finishedOrder.append(NodeResult(id: id, name: model.name, status: .skipped, message: "not run (the run stopped)",
-                                            rowsAffected: nil, seconds: 0, relation: model.relation,
-                                            materialized: model.materialized, compiledSQL: nil))
+            let result = NodeResult(id: id, name: model.name, status: .skipped, message: "not run (the run stopped)",
+                                    rowsAffected: nil, seconds: 0, relation: model.relation,
+                                    materialized: model.materialized, compiledSQL: nil)
+            finishedOrder.append(result)
+            reporter?.finished(0, of: total, result: result)
         }
         return finishedOrder
     }
@@ -125,6 +127,7 @@ public final class Runner: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         while true {
+            if ActiveConnections.shared.isInterrupted { stopped = true }
             if !stopped, !ready.isEmpty {
                 let id = ready.removeFirst()
                 running += 1

@@ -6,6 +6,17 @@ public final class ActiveConnections: @unchecked Sendable {
 
     private let lock = NSLock()
     private var running: [ObjectIdentifier: PostgresConnection] = [:]
+    private var interrupted = false
+
+    /// True once the user asked to stop (Ctrl-C): runners start nothing new.
+    public var isInterrupted: Bool { lock.lock(); defer { lock.unlock() }; return interrupted }
+
+    /// Records a user interrupt and cancels every running statement; returns how many were asked.
+    @discardableResult
+    public func interrupt() -> Int {
+        lock.lock(); interrupted = true; lock.unlock()
+        return cancelAll()
+    }
 
     func register(_ connection: PostgresConnection) {
         lock.lock(); running[ObjectIdentifier(connection)] = connection; lock.unlock()

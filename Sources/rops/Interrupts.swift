@@ -21,7 +21,7 @@ enum Interrupts {
     private static func handle(_ signalNumber: Int32) {
         if cancelRequested { exit(130) }
         cancelRequested = true
-        let cancelled = ActiveConnections.shared.cancelAll()
+        let cancelled = ActiveConnections.shared.interrupt()
         if cancelled == 0 { exit(130) }
         Console.note("\ncancelling \(cancelled) running quer\(cancelled == 1 ? "y" : "ies")… (press Ctrl-C again to quit now)")
     }

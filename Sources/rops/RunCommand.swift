@@ -78,9 +78,8 @@ struct ModelRun {
         for failure in results where failure.status == .error {
             Console.print("\nerror in \(failure.name):\n  " + failure.message.replacingOccurrences(of: "\n", with: "\n  "))
         }
-        if count(.error) > 0 || count(.skipped) > 0 && count(.error) == 0 && results.contains(where: { $0.message == "cancelled" }) {
-            throw ExitCode(1)
-        }
+        if ActiveConnections.shared.isInterrupted { throw ExitCode(130) }
+        if count(.error) > 0 { throw ExitCode(1) }
     }
 }
 
@@ -104,7 +103,7 @@ final class LineReporter: RunReporter, @unchecked Sendable {
         }
         let label = "\(result.materialized) \(result.relation)"
         let dots = String(repeating: ".", count: max(3, 60 - label.count))
-        let detail = result.status == .error ? "ERROR" : result.message
+        let detail = result.status == .success ? result.message : result.status == .error ? "ERROR" : result.message
         let position = index > 0 ? "\(index) of \(total)" : "- of \(total)"
         let line = String(format: "%@  %@ %@ %@ %@ [%@ in %.2fs]", clock.string(from: Date()), position,
                           status.padding(toLength: 5, withPad: " ", startingAt: 0), label, dots, detail, result.seconds)
