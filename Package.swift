@@ -33,9 +33,11 @@ let package = Package(
         .target(name: "Graph", exclude: ["README.md"]),
         // Materializations, the threaded runner, target/ artifacts.
         .target(name: "Build", dependencies: ["PostgresClient", "Project", "Graph", "Template"], exclude: ["README.md"]),
+        // Raw-file ingestion: CSV/JSON scanners, COPY loader, quarantine, load metadata, seeds.
+        .target(name: "Load", dependencies: ["PostgresClient", "Project", "Template"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(name: "rops", dependencies: [
-            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Template",
+            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // Benchmark helpers driven by scripts under bench/.
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PostgresClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["rops", "TestSupport", "LocalPostgres"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient"]),
     ]
 )

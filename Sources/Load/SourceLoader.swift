@@ -1,0 +1,385 @@
+import Foundation
+import PostgresClient
+import Project
+
+/// What loading one file did.
+public struct FileLoad: Sendable {
+    public let file: String
+    public let bytes: Int
+    public let checksum: String
+    public let rowsLoaded: Int
+    public let rowsRejected: Int
+    public let skipped: Bool
+}
+
+/// What loading one source did.
+public struct SourceLoadResult: Sendable {
+    public let source: String
+    public let relation: String
+    public let files: [FileLoad]
+    public let seconds: Double
+    public var rowsLoaded: Int { files.reduce(0) { $0 + $1.rowsLoaded } }
+    public var rowsRejected: Int { files.reduce(0) { $0 + $1.rowsRejected } }
+}
+
+/// Progress of a running load, for the CLI's progress line.
+public struct LoadProgress: Sendable {
+    public let source: String
+    public let bytesDone: Int
+    public let bytesTotal: Int
+    public let rows: Int
+}
+
+/// Loads one source table: streams its files through COPY into a new table (full load) or the
+/// existing one (`append`), quarantines bad records in `<table>__rejected`, and records each file in
+/// `rops_meta.loads`. A full load is one transaction ending in a rename swap: a crash or Ctrl-C
+/// leaves the previous data as it was, and no partial table is ever visible.
+public final class SourceLoader {
+    let spec: LoadSpec
+    let projectRoot: String
+    let connection: PostgresConnection
+    let append: Bool
+    let progress: (@Sendable (LoadProgress) -> Void)?
+
+    public init(spec: LoadSpec, projectRoot: String, connection: PostgresConnection, append: Bool,
+                progress: (@Sendable (LoadProgress) -> Void)? = nil) {
+        self.spec = spec
+        self.projectRoot = projectRoot
+        self.connection = connection
+        self.append = append
+        self.progress = progress
+    }
+
+    var schema: String { spec.source.schema }
+    var table: String { spec.source.identifier }
+    var relation: String { SQLText.qualified(schema, table) }
+    var rejectedRelation: String { SQLText.qualified(schema, table + "__rejected") }
+    var sourceName: String { "\(spec.source.sourceName).\(spec.source.name)" }
+
+    public func run() throws -> SourceLoadResult {
+        let start = Date()
+        let files = try spec.files(projectRoot: projectRoot)
+        let totalBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let columns = try self.columns(of: files[0])
+        var results: [FileLoad] = []
+        do {
+            if append {
+                for file in files { results.append(try appendFile(file, columns: columns, totalBytes: totalBytes, doneBefore: results)) }
+            } else {
+                results = try fullLoad(files, columns: columns, totalBytes: totalBytes)
+            }
+        } catch {
+            recordFailure(files: files, error: error)
+            throw error
+        }
+        return SourceLoadResult(source: sourceName, relation: "\(schema).\(table)", files: results, seconds: Date().timeIntervalSince(start))
+    }
+
+    // MARK: - Columns
+
+    /// The raw table's data columns: from the CSV header (checked against YAML), the JSON keys, or key/value.
+    func columns(of file: String) throws -> [String] {
+        switch spec.format {
+        case .csv:
+            guard spec.csv.header else { return spec.declaredColumns }
+            let names = try readHeader(file)
+            let normalised = ColumnNames.unique(names)
+            if !spec.declaredColumns.isEmpty && normalised != spec.declaredColumns {
+                throw StructuralError(file: relative(file), message: "the header \(names) does not match the declared columns \(spec.declaredColumns)")
+            }
+            return normalised
+        case .json:
+            switch spec.layout {
+            case .objectMap: return [ColumnNames.normalise(spec.keyColumn), ColumnNames.normalise(spec.valueColumn)]
+            case .records:
+                if !spec.declaredColumns.isEmpty { return spec.declaredColumns }
+                let keys = try JSONScan.keys(try FileBlocks(path: file))
+                guard !keys.isEmpty else { throw StructuralError(file: relative(file), message: "no JSON records with keys found") }
+                return ColumnNames.unique(keys)
+            }
+        }
+    }
+
+    private struct HeaderRead: Error { let names: [String] }
+
+    private func readHeader(_ file: String) throws -> [String] {
+        do {
+            try CSVScanner(options: spec.csv, blockSize: 64 << 10).scan(try FileBlocks(path: file), expectedFields: nil,
+                onHeader: { throw HeaderRead(names: $0) }, onRecord: { _ in }, onReject: { _ in })
+        } catch let header as HeaderRead {
+            return header.names
+        } catch let error as StructuralError {
+            throw StructuralError(file: relative(file), message: error.message)
+        }
+        throw StructuralError(file: relative(file), message: "the file is empty (no header line)")
+    }
+
+    // MARK: - Loads
+
+    private func fullLoad(_ files: [String], columns: [String], totalBytes: Int) throws -> [FileLoad] {
+        let loading = table + "__rops_loading", rejecting = table + "__rops_rejecting"
+        return try connection.transaction {
+            try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
+            try connection.execute("drop table if exists \(SQLText.qualified(schema, loading)), \(SQLText.qualified(schema, rejecting))")
+            try createTables(data: SQLText.qualified(schema, loading), rejected: SQLText.qualified(schema, rejecting), columns: columns, ifMissing: false)
+            var results: [FileLoad] = []
+            for file in files {
+                results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
+                                            columns: columns, totalBytes: totalBytes, doneBefore: results))
+            }
+            try swap(loading, into: table)
+            try swap(rejecting, into: table + "__rejected")
+            for result in results { try recordSuccess(result, mode: "full") }
+            return results
+        }
+    }
+
+    private func appendFile(_ file: String, columns: [String], totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
+        let (size, checksum) = try FileBlocks.checksum(of: file)
+        try LoadMetadata.ensure(connection)
+        let seen = try connection.query("""
+            select 1 from rops_meta.loads where source = $1 and file = $2 and bytes = $3 and checksum = $4 and status = 'ok' limit 1
+            """, [sourceName, relative(file), size, checksum])
+        if !seen.isEmpty {
+            return FileLoad(file: relative(file), bytes: size, checksum: checksum, rowsLoaded: 0, rowsRejected: 0, skipped: true)
+        }
+        return try connection.transaction {
+            try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
+            try createTables(data: relation, rejected: rejectedRelation, columns: columns, ifMissing: true)
+            let existing = try connection.query("""
+                select a.attname as name from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0
+                and not a.attisdropped and a.attname not like '\\_rops\\_%' order by a.attnum
+                """, [relation]).compactMap { $0["name"].string }
+            if existing != columns {
+                throw StructuralError(file: relative(file), message: "its columns \(columns) differ from \(schema).\(table)'s \(existing); run a full `rops load` instead of --append")
+            }
+            let result = try loadFile(file, into: relation, rejectedInto: rejectedRelation, columns: columns,
+                                      totalBytes: totalBytes, doneBefore: doneBefore)
+            try recordSuccess(result, mode: "append")
+            return result
+        }
+    }
+
+    private func createTables(data: String, rejected: String, columns: [String], ifMissing: Bool) throws {
+        let guardClause = ifMissing ? "if not exists " : ""
+        let columnList = columns.map { "\(SQLText.identifier($0)) text" }.joined(separator: ", ")
+        try connection.execute("create table \(guardClause)\(data) (_rops_line bigint, \(columnList), _rops_file text)")
+        try connection.execute("""
+            create table \(guardClause)\(rejected) (_rops_file text, _rops_line bigint, _rops_byte_offset bigint, reason text,
+                detail text, raw_text text, raw_bytes bytea, raw_truncated boolean)
+            """)
+    }
+
+    /// Streams one file into `data` (COPY) and its rejections into `rejected` (COPY from a spill file).
+    private func loadFile(_ file: String, into data: String, rejectedInto rejected: String, columns: [String],
+                          totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
+        let name = relative(file)
+        try connection.execute("alter table \(data) alter column _rops_file set default \(try SQLText.literal(name))")
+        let spill = try RejectSpill(file: name)
+        let blocks = try FileBlocks(path: file)
+        let bytesBefore = doneBefore.reduce(0) { $0 + $1.bytes }
+        let rowsBefore = doneBefore.reduce(0) { $0 + $1.rowsLoaded }
+        var rows = 0
+        var lastReport = Date.distantPast
+        blocks.onProgress = { [progress, sourceName] bytes in
+            guard let progress, Date().timeIntervalSince(lastReport) > 0.5 else { return }
+            lastReport = Date()
+            progress(LoadProgress(source: sourceName, bytesDone: bytesBefore + bytes, bytesTotal: totalBytes, rows: rowsBefore + rows))
+        }
+        let copyColumns = (["_rops_line"] + columns).map(SQLText.identifier).joined(separator: ", ")
+        do {
+            try connection.copyIn("copy \(data) (\(copyColumns)) from stdin") { writer in
+                var out: [UInt8] = []
+                out.reserveCapacity(2 << 20)
+                func flushIfLarge() throws {
+                    if out.count >= 1 << 20 {
+                        try writer.write(out)
+                        out.removeAll(keepingCapacity: true)
+                    }
+                }
+                switch spec.format {
+                case .csv:
+                    try CSVScanner(options: spec.csv).scan(blocks, expectedFields: columns.count, onHeader: { names in
+                        let normalised = ColumnNames.unique(names)
+                        guard normalised == columns else {
+                            throw StructuralError(file: name, message: "its header \(names) differs from the first file's columns \(columns)")
+                        }
+                        return columns.count
+                    }, onRecord: { record in
+                        CopyText.append(record.line, into: &out)
+                        out.append(CopyText.tab)
+                        record.appendCopyText(into: &out)
+                        out.append(CopyText.newline)
+                        rows += 1
+                        try flushIfLarge()
+                    }, onReject: { try spill.add($0) })
+                case .json:
+                    let onRow: JSONScan.RowHandler = { line, values in
+                        if let problem = JSONValues.problem(values) {
+                            try spill.add(Rejection(line: line, byteOffset: -1, reason: problem, detail: "a key or value is not valid UTF-8 text",
+                                                    raw: JSONValues.raw(values), truncated: false))
+                            return
+                        }
+                        CopyText.append(line, into: &out)
+                        for value in values {
+                            out.append(CopyText.tab)
+                            switch value {
+                            case .null: CopyText.appendNull(&out)
+                            case .text(let bytes): bytes.withUnsafeBufferPointer { CopyText.append($0, into: &out) }
+                            }
+                        }
+                        out.append(CopyText.newline)
+                        rows += 1
+                        try flushIfLarge()
+                    }
+                    switch spec.layout {
+                    case .objectMap(let path): _ = try JSONScan.objectMap(blocks, path: path, onRow: onRow, onReject: { try spill.add($0) })
+                    case .records: _ = try JSONScan.records(blocks, columns: columns, onRow: onRow, onReject: { try spill.add($0) })
+                    }
+                }
+                if !out.isEmpty { try writer.write(out) }
+            }
+        } catch let error as StructuralError {
+            throw StructuralError(file: name, message: error.message)
+        }
+        let rejectedCount = spill.count
+        if rejectedCount > 0 {
+            try connection.copyIn("copy \(rejected) from stdin") { writer in try spill.stream(into: writer) }
+        }
+        spill.remove()
+        if rows == 0 && rejectedCount == 0 && spec.format == .json {
+            throw StructuralError(file: name, message: "no records found")
+        }
+        return FileLoad(file: name, bytes: blocks.bytesRead, checksum: blocks.checksum, rowsLoaded: rows,
+                        rowsRejected: rejectedCount, skipped: false)
+    }
+
+    /// Puts `staged` in place of `final` in the current transaction (readers wait, never see a gap).
+    private func swap(_ staged: String, into final: String) throws {
+        let old = final + "__rops_old"
+        try connection.execute("drop table if exists \(SQLText.qualified(schema, old)) cascade")
+        let exists = try connection.query("select to_regclass($1) is not null as present", [SQLText.qualified(schema, final)])[0]["present"].bool == true
+        if exists { try connection.execute("alter table \(SQLText.qualified(schema, final)) rename to \(SQLText.identifier(old))") }
+        try connection.execute("alter table \(SQLText.qualified(schema, staged)) rename to \(SQLText.identifier(final))")
+        // Views on the raw table go with the old table; `rops build` recreates them.
+        if exists { try connection.execute("drop table \(SQLText.qualified(schema, old)) cascade") }
+    }
+
+    // MARK: - Metadata
+
+    private func recordSuccess(_ result: FileLoad, mode: String) throws {
+        try LoadMetadata.record(connection, source: sourceName, table: "\(schema).\(table)", file: result.file, bytes: result.bytes,
+                                checksum: result.checksum, loaded: result.rowsLoaded, rejected: result.rowsRejected,
+                                status: "ok", error: nil, mode: mode)
+    }
+
+    private func recordFailure(files: [String], error: Error) {
+        _ = try? LoadMetadata.record(connection, source: sourceName, table: "\(schema).\(table)",
+                                     file: files.map(relative).joined(separator: ", "), bytes: nil, checksum: nil, loaded: 0, rejected: 0,
+                                     status: "error", error: "\(error)", mode: append ? "append" : "full")
+    }
+
+    func relative(_ path: String) -> String {
+        path.hasPrefix(projectRoot + "/") ? String(path.dropFirst(projectRoot.count + 1)) : path
+    }
+}
+
+/// Checks on JSON keys and values before they go to COPY.
+enum JSONValues {
+    static func problem(_ values: [JSONScalar]) -> RejectReason? {
+        for value in values {
+            guard case .text(let bytes) = value else { continue }
+            if bytes.contains(0) { return .nulByte }
+            if bytes.contains(where: { $0 >= 0x80 }), !bytes.withUnsafeBufferPointer(UTF8Check.isValid) { return .invalidUTF8 }
+        }
+        return nil
+    }
+
+    static func raw(_ values: [JSONScalar]) -> [UInt8] {
+        values.map { value -> [UInt8] in
+            if case .text(let bytes) = value { return bytes }
+            return Array("null".utf8)
+        }.joined(separator: Array(": ".utf8)).map { $0 }
+    }
+}
+
+/// Rejected records, spilled to a temporary file as COPY rows (memory stays flat however many there are).
+final class RejectSpill {
+    let file: String
+    let path: String
+    private let handle: FileHandle
+    private(set) var count = 0
+
+    init(file: String) throws {
+        self.file = file
+        path = NSTemporaryDirectory() + "rops-rejects-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forUpdatingAtPath: path) else { throw StructuralError(file: file, message: "cannot create a temporary file") }
+        self.handle = handle
+    }
+
+    func add(_ rejection: Rejection) throws {
+        var out: [UInt8] = []
+        CopyText.append(file, into: &out); out.append(CopyText.tab)
+        CopyText.append(rejection.line, into: &out); out.append(CopyText.tab)
+        if rejection.byteOffset >= 0 { CopyText.append(rejection.byteOffset, into: &out) } else { CopyText.appendNull(&out) }
+        out.append(CopyText.tab)
+        CopyText.append(rejection.reason.rawValue, into: &out); out.append(CopyText.tab)
+        CopyText.append(rejection.detail, into: &out); out.append(CopyText.tab)
+        CopyText.append(UTF8Check.lossy(rejection.raw), into: &out); out.append(CopyText.tab)
+        CopyText.appendBytea(rejection.raw, into: &out); out.append(CopyText.tab)
+        out.append(rejection.truncated ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        out.append(CopyText.newline)
+        try handle.write(contentsOf: out)
+        count += 1
+    }
+
+    func stream(into writer: CopyInWriter) throws {
+        try handle.seek(toOffset: 0)
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            try block.withUnsafeBytes { try writer.write($0) }
+        }
+    }
+
+    func remove() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    deinit { remove() }
+}
+
+/// `rops_meta.loads`: one row per loaded (or failed) file.
+public enum LoadMetadata {
+    public static func ensure(_ connection: PostgresConnection) throws {
+        let present = try connection.query("select to_regclass('rops_meta.loads') is not null as present")[0]["present"].bool == true
+        guard !present else { return }
+        try connection.executeScript("""
+            create schema if not exists rops_meta;
+            create table if not exists rops_meta.loads (
+                load_id bigserial primary key,
+                source text not null,
+                table_name text not null,
+                file text not null,
+                bytes bigint,
+                checksum text,
+                rows_loaded bigint not null default 0,
+                rows_rejected bigint not null default 0,
+                started_at timestamptz not null default now(),
+                finished_at timestamptz not null default clock_timestamp(),
+                status text not null,
+                error text,
+                mode text
+            );
+            """)
+    }
+
+    static func record(_ connection: PostgresConnection, source: String, table: String, file: String, bytes: Int?, checksum: String?,
+                       loaded: Int, rejected: Int, status: String, error: String?, mode: String) throws {
+        try ensure(connection)
+        try connection.execute("""
+            insert into rops_meta.loads (source, table_name, file, bytes, checksum, rows_loaded, rows_rejected, status, error, mode)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """, [source, table, file, bytes, checksum, loaded, rejected, status, error, mode])
+    }
+}
