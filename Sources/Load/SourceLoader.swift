@@ -58,18 +58,19 @@ public final class SourceLoader {
 
     public func run() throws -> SourceLoadResult {
         let start = Date()
-        let files = try spec.files(projectRoot: projectRoot)
-        let totalBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
-        let columns = try self.columns(of: files[0])
+        var files: [String] = []
         var results: [FileLoad] = []
         do {
+            files = try spec.files(projectRoot: projectRoot)
+            let totalBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+            let columns = try self.columns(of: files[0])
             if append {
                 for file in files { results.append(try appendFile(file, columns: columns, totalBytes: totalBytes, doneBefore: results)) }
             } else {
                 results = try fullLoad(files, columns: columns, totalBytes: totalBytes)
             }
         } catch {
-            recordFailure(files: files, error: error)
+            recordFailure(files: files.isEmpty ? [spec.pattern] : files, error: error)
             throw error
         }
         return SourceLoadResult(source: sourceName, relation: "\(schema).\(table)", files: results, seconds: Date().timeIntervalSince(start))
