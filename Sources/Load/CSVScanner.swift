@@ -28,10 +28,10 @@ struct FieldSpan {
 public final class CSVScanner {
     public let options: CSVOptions
     let blockSize: Int
-    private(set) var buffer: [UInt8] = []
+    @exclusivity(unchecked) private(set) var buffer: [UInt8] = []
     /// File offset of buffer[0].
     private var bufferOffset = 0
-    private var fields: [FieldSpan] = []
+    @exclusivity(unchecked) private var fields: [FieldSpan] = []
     public private(set) var bytesRead = 0
 
     public init(options: CSVOptions = CSVOptions(), blockSize: Int = 4 << 20) {

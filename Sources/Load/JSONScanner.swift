@@ -4,13 +4,15 @@ import Foundation
 final class ByteReader {
     private let input: FileBlocks
     private let blockSize: Int
-    private var buffer: [UInt8] = []
-    private var index = 0
-    private var bufferOffset = 0
+    // Hot-path state: unchecked exclusivity, since the runtime check per access cost a third of the
+    // time on the labels file (only this object's own methods touch these, one thread at a time).
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var index = 0
+    @exclusivity(unchecked) private var bufferOffset = 0
     private var eof = false
-    private(set) var line = 1
+    @exclusivity(unchecked) private(set) var line = 1
     /// When set, consumed bytes are copied here (up to the cap), to quarantine a raw record.
-    var capture: [UInt8]?
+    @exclusivity(unchecked) var capture: [UInt8]?
     private(set) var bytesRead = 0
 
     init(_ input: FileBlocks, blockSize: Int = 4 << 20) {
@@ -51,7 +53,38 @@ final class ByteReader {
     }
 
     func skipWhitespace() throws {
-        while let byte = try peek(), byte == 32 || byte == 10 || byte == 13 || byte == 9 { _ = try next() }
+        while true {
+            // Fast path over the buffer; `next()` only at block ends.
+            while index < buffer.count {
+                let byte = buffer[index]
+                guard byte == 32 || byte == 10 || byte == 13 || byte == 9 else { return }
+                if byte == 10 { line += 1 }
+                if capture != nil, capture!.count < maxRejectedBytes { capture!.append(byte) }
+                index += 1
+            }
+            guard try refill() else { return }
+        }
+    }
+
+    /// The rest of a string with no escapes and no control bytes, when it lies wholly in the buffer
+    /// (the opening quote already consumed): its bytes, with the closing quote consumed. Nil otherwise.
+    @inline(__always)
+    func simpleStringRest() -> [UInt8]? {
+        guard capture == nil else { return nil }
+        return buffer.withUnsafeBufferPointer { b -> [UInt8]? in
+            var j = index
+            while j < b.count {
+                let byte = b[j]
+                if byte == 34 {
+                    let bytes = Array(b[index..<j])
+                    index = j + 1
+                    return bytes
+                }
+                if byte == 92 || byte < 0x20 { return nil }
+                j += 1
+            }
+            return nil
+        }
     }
 
     /// Skips a UTF-8 byte-order mark at the start.
@@ -90,6 +123,7 @@ struct JSONTokenizer {
     /// A string's decoded UTF-8 bytes (the opening quote not yet consumed).
     func string() throws -> [UInt8] {
         try expect(UInt8(ascii: "\""))
+        if let simple = reader.simpleStringRest() { return simple }
         var out: [UInt8] = []
         while true {
             guard let byte = try reader.next() else { throw JSONSyntax.truncated }

@@ -118,6 +118,12 @@ public final class SourceLoader {
     // MARK: - Loads
 
     private func fullLoad(_ files: [String], columns: [String], totalBytes: Int) throws -> [FileLoad] {
+        let started = Date()
+        defer {
+            if ProcessInfo.processInfo.environment["ROPS_PROFILE"] != nil {
+                FileHandle.standardError.write(Data(String(format: "full load transaction: %.2fs\n", Date().timeIntervalSince(started)).utf8))
+            }
+        }
         let loading = table + "__rops_loading", rejecting = table + "__rops_rejecting"
         return try connection.transaction {
             try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
@@ -161,10 +167,12 @@ public final class SourceLoader {
         }
     }
 
+    /// The data table starts without `_rops_file` in a full load: it is added after the first file
+    /// with that file as its default, which PostgreSQL keeps in the catalog instead of in every row.
     private func createTables(data: String, rejected: String, columns: [String], ifMissing: Bool) throws {
         let guardClause = ifMissing ? "if not exists " : ""
         let columnList = columns.map { "\(SQLText.identifier($0)) text" }.joined(separator: ", ")
-        try connection.execute("create table \(guardClause)\(data) (_rops_line bigint, \(columnList), _rops_file text)")
+        try connection.execute("create table \(guardClause)\(data) (\(columnList)\(ifMissing ? ", _rops_line bigint, _rops_file text" : ""))")
         try connection.execute("""
             create table \(guardClause)\(rejected) (_rops_file text, _rops_line bigint, _rops_byte_offset bigint, reason text,
                 detail text, raw_text text, raw_bytes bytea, raw_truncated boolean)
@@ -175,7 +183,21 @@ public final class SourceLoader {
     private func loadFile(_ file: String, into data: String, rejectedInto rejected: String, columns: [String],
                           totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
         let name = relative(file)
-        try connection.execute("alter table \(data) alter column _rops_file set default \(try SQLText.literal(name))")
+        let existing = Set(try connection.query("""
+            select attname as name from pg_attribute where attrelid = $1::regclass and attname in ('_rops_line', '_rops_file') and not attisdropped
+            """, [data]).compactMap { $0["name"].string })
+        let hasFileColumn = existing.contains("_rops_file"), hasLineColumn = existing.contains("_rops_line")
+        if hasFileColumn {
+            try connection.execute("alter table \(data) alter column _rops_file set default \(try SQLText.literal(name))")
+        }
+        // A one-line JSON document (the labels file): every record is on line 1, so the line is not
+        // sent per row but kept as the column's default, like the file name.
+        let singleLine = try spec.format == .json && FileShape.isSingleLine(file)
+        if singleLine && hasLineColumn {
+            try connection.execute("alter table \(data) alter column _rops_line set default 1")
+        } else if !singleLine && !hasLineColumn {
+            try connection.execute("alter table \(data) add column _rops_line bigint")
+        }
         let spill = try RejectSpill(file: name)
         let blocks = try FileBlocks(path: file)
         let bytesBefore = doneBefore.reduce(0) { $0 + $1.bytes }
@@ -187,17 +209,26 @@ public final class SourceLoader {
             lastReport = Date()
             progress(LoadProgress(source: sourceName, bytesDone: bytesBefore + bytes, bytesTotal: totalBytes, rows: rowsBefore + rows))
         }
-        let copyColumns = (["_rops_line"] + columns).map(SQLText.identifier).joined(separator: ", ")
+        let copyStart = Date()
+        defer {
+            if ProcessInfo.processInfo.environment["ROPS_PROFILE"] != nil {
+                FileHandle.standardError.write(Data(String(format: "copy of %@: %.2fs\n", name, Date().timeIntervalSince(copyStart)).utf8))
+            }
+        }
+        let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns).map(SQLText.identifier).joined(separator: ", ")
         do {
             try connection.copyIn("copy \(data) (\(copyColumns)) from stdin") { writer in
+                let pipe = CopyPipe(writer)
                 var out: [UInt8] = []
-                out.reserveCapacity(2 << 20)
+                out.reserveCapacity(1 << 20 + 65536)
                 func flushIfLarge() throws {
                     if out.count >= 1 << 20 {
-                        try writer.write(out)
-                        out.removeAll(keepingCapacity: true)
+                        try pipe.put(out)
+                        out = []
+                        out.reserveCapacity(1 << 20 + 65536)
                     }
                 }
+                do {
                 switch spec.format {
                 case .csv:
                     try CSVScanner(options: spec.csv).scan(blocks, expectedFields: columns.count, onHeader: { names in
@@ -221,9 +252,12 @@ public final class SourceLoader {
                                                     raw: JSONValues.raw(values), truncated: false))
                             return
                         }
-                        CopyText.append(line, into: &out)
-                        for value in values {
+                        if !singleLine {
+                            CopyText.append(line, into: &out)
                             out.append(CopyText.tab)
+                        }
+                        for (index, value) in values.enumerated() {
+                            if index > 0 { out.append(CopyText.tab) }
                             switch value {
                             case .null: CopyText.appendNull(&out)
                             case .text(let bytes): bytes.withUnsafeBufferPointer { CopyText.append($0, into: &out) }
@@ -238,10 +272,22 @@ public final class SourceLoader {
                     case .records: _ = try JSONScan.records(blocks, columns: columns, onRow: onRow, onReject: { try spill.add($0) })
                     }
                 }
-                if !out.isEmpty { try writer.write(out) }
+                if !out.isEmpty { try pipe.put(out) }
+                try pipe.finish()
+                } catch {
+                    pipe.abandon()
+                    throw error
+                }
             }
         } catch let error as StructuralError {
             throw StructuralError(file: name, message: error.message)
+        }
+        // A constant default added to a filled table is stored once, not per row (PostgreSQL 11+).
+        if singleLine && !hasLineColumn {
+            try connection.execute("alter table \(data) add column _rops_line bigint default 1")
+        }
+        if !hasFileColumn {
+            try connection.execute("alter table \(data) add column _rops_file text default \(try SQLText.literal(name))")
         }
         let rejectedCount = spill.count
         if rejectedCount > 0 {
@@ -382,5 +428,28 @@ public enum LoadMetadata {
             insert into rops_meta.loads (source, table_name, file, bytes, checksum, rows_loaded, rows_rejected, status, error, mode)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """, [source, table, file, bytes, checksum, loaded, rejected, status, error, mode])
+    }
+}
+
+/// Cheap facts about a file, read before loading it.
+enum FileShape {
+    /// True when the only newline, if any, is the last byte.
+    static func isSingleLine(_ path: String) throws -> Bool {
+        let blocks = try FileBlocks(path: path)
+        var newlines = 0
+        var lastByteIsNewline = false
+        while let block = try blocks.read(upToCount: 8 << 20) {
+            block.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                guard let base = raw.baseAddress else { return }
+                var offset = 0
+                while offset < raw.count, let found = memchr(base + offset, 10, raw.count - offset) {
+                    newlines += 1
+                    offset = (UnsafeRawPointer(found) - base) + 1
+                }
+                lastByteIsNewline = raw[raw.count - 1] == 10
+            }
+            if newlines > 1 { return false }
+        }
+        return newlines == 0 || (newlines == 1 && lastByteIsNewline)
     }
 }

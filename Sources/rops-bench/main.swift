@@ -5,6 +5,8 @@ import Template
 // Benchmark helpers for the scripts in bench/. Usage:
 //   rops-bench copy <database-url> <table> <csv-file>   streams the file through the client's COPY API
 //   rops-bench render [models]                          parses and renders generated model templates
+//   rops-bench transactions <count> <file>              writes a transactions_data.csv-shaped file
+//   rops-bench labels <count> <file>                    writes a train_fraud_labels.json-shaped file
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: rops-bench copy <database-url> <table> <csv-file>\n".utf8))
@@ -23,6 +25,10 @@ case "copy" where arguments.count == 5:
     }
     let seconds = Date().timeIntervalSince(start)
     print("rows=\(rows) seconds=\(String(format: "%.3f", seconds))")
+case "transactions" where arguments.count == 4:
+    try BenchData.transactions(count: Int(arguments[2])!, path: arguments[3])
+case "labels" where arguments.count == 4:
+    try BenchData.labels(count: Int(arguments[2])!, path: arguments[3])
 case "render":
     let count = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
     try RenderBenchmark.run(models: count)
