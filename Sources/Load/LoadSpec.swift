@@ -93,7 +93,6 @@ public enum ColumnNames {
         text = text.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
         if text.isEmpty { return "column" }
         if text.first!.isNumber { text = "c_" + text }
-        if text.hasPrefix("_rops") { text = "x" + text }
         return String(text.prefix(60))
     }
 

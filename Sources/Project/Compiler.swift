@@ -7,8 +7,10 @@ public struct CompiledModel: @unchecked Sendable {
     public let config: NodeConfig
     public let schema: String
     public let identifier: String
-    /// Models this one `ref()`s, by name.
+    /// Models and seeds this one `ref()`s, by name.
     public let refs: [String]
+    /// The refs that name seeds.
+    public let seedRefs: Set<String>
     /// Sources this one reads, as unique ids `source.<source>.<table>`.
     public let sources: [String]
     public var compiledSQL: String
@@ -16,7 +18,7 @@ public struct CompiledModel: @unchecked Sendable {
     public var name: String { model.name }
     public var materialized: String { config.materialized }
     public var relation: String { Relation.quoted(schema, identifier) }
-    public var dependsOn: [String] { refs.map { "model.\($0)" } + sources }
+    public var dependsOn: [String] { refs.map { seedRefs.contains($0) ? "seed.\($0)" : "model.\($0)" } + sources }
 }
 
 /// Settings of one compilation that come from the command line and the database.
@@ -55,7 +57,10 @@ public final class ProjectCompiler {
     private var cachedBase: [String: Value]?
     private var cachedMacros: [String: Value] = [:]
     public private(set) var compiled: [String: CompiledModel] = [:]
+    /// Seed name → where `rops seed` puts it.
+    public private(set) var seedPlacements: [String: (schema: String, identifier: String)] = [:]
     private let modelsByName: [String: ModelNode]
+    private let seedsByName: [String: SeedNode]
 
     public init(project: Project, context: CompileContext = CompileContext()) throws {
         self.project = project
@@ -63,6 +68,9 @@ public final class ProjectCompiler {
         var byName: [String: ModelNode] = [:]
         for model in project.models { byName[model.name] = model }
         self.modelsByName = byName
+        var seeds: [String: SeedNode] = [:]
+        for seed in project.seeds { seeds[seed.name] = seed }
+        self.seedsByName = seeds
         for model in project.models {
             // dbt strips the model file's surrounding whitespace before rendering.
             templates[model.name] = try Template(source: model.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: model.path)
@@ -95,12 +103,14 @@ public final class ProjectCompiler {
         let enabled = project.models.filter { discovered[$0.name]!.config.enabled }
         let enabledNames = Set(enabled.map(\.name))
         var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
+        for seed in project.seeds { placements[seed.name] = (seedSchema(seed), seed.config.alias ?? seed.name, "seed") }
         for model in enabled {
             let config = discovered[model.name]!.config
             placements[model.name] = (try schemaName(for: model, config: config), config.alias ?? model.name, config.materialized)
         }
+        seedPlacements = placements.filter { $0.value.materialized == "seed" }.mapValues { ($0.schema, $0.identifier) }
         for model in enabled {
-            for ref in discovered[model.name]!.refs where !enabledNames.contains(ref) {
+            for ref in discovered[model.name]!.refs where !enabledNames.contains(ref) && seedsByName[ref] == nil {
                 throw ProjectError(file: model.path, message: "ref('\(ref)') points at a disabled model")
             }
         }
@@ -110,8 +120,10 @@ public final class ProjectCompiler {
             let (config, refs, sources) = discovered[model.name]!
             let placement = placements[model.name]!
             let sql = try render(model, config: config, placements: placements)
+            let uniqueRefs = Self.unique(refs)
             results[model.name] = CompiledModel(model: model, config: config, schema: placement.schema,
-                                                identifier: placement.identifier, refs: Self.unique(refs),
+                                                identifier: placement.identifier, refs: uniqueRefs,
+                                                seedRefs: Set(uniqueRefs.filter { seedsByName[$0] != nil && modelsByName[$0] == nil }),
                                                 sources: Self.unique(sources), compiledSQL: sql)
         }
         for name in results.keys { results[name]!.compiledSQL = inlineEphemerals(results[name]!, all: results) }
@@ -121,8 +133,7 @@ public final class ProjectCompiler {
 
     /// The model's SQL for running now: `is_incremental()` answers from the database state.
     public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool) throws -> String {
-        var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
-        for (name, c) in compiled { placements[name] = (c.schema, c.identifier, c.materialized) }
+        let placements = currentPlacements()
         let incremental = model.materialized == "incremental" && !fullRefresh && (model.config.fullRefresh != true)
             && existingRelations.contains(model.relation)
         let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental)
@@ -133,14 +144,21 @@ public final class ProjectCompiler {
 
     /// Renders a SQL template (a hook, a test) in a model's context.
     public func renderSnippet(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value] = [:]) throws -> String {
-        var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
-        for (name, c) in compiled { placements[name] = (c.schema, c.identifier, c.materialized) }
+        let placements = currentPlacements()
         var specific = renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements, isIncremental: false)
         specific.merge(extra) { $1 }
         return try Template(source: text, file: file).render(renderContext(specific))
     }
 
     public var macroFunctions: [String: Value] { cachedMacros }
+
+    /// Where every compiled model and every seed lives.
+    private func currentPlacements() -> [String: (schema: String, identifier: String, materialized: String)] {
+        var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
+        for (name, seed) in seedPlacements { placements[name] = (seed.schema, seed.identifier, "seed") }
+        for (name, model) in compiled { placements[name] = (model.schema, model.identifier, model.materialized) }
+        return placements
+    }
 
     private func render(_ model: ModelNode, config: NodeConfig,
                         placements: [String: (schema: String, identifier: String, materialized: String)],
@@ -150,6 +168,14 @@ public final class ProjectCompiler {
     }
 
     // MARK: - Schema names
+
+    /// Seeds go to their `schema` config, else `seeds` (rops) or the target schema (dbt projects).
+    public func seedSchema(_ seed: SeedNode) -> String {
+        if let custom = seed.config.schema {
+            return project.file.kind == .dbt ? project.file.defaultSchema + "_" + custom : custom
+        }
+        return project.file.kind == .dbt ? project.file.defaultSchema : "seeds"
+    }
 
     private func schemaName(for model: ModelNode, config: NodeConfig) throws -> String {
         if macros.origins["generate_schema_name"] != nil {
@@ -234,9 +260,9 @@ public final class ProjectCompiler {
     private func refName(_ a: Arguments, in model: ModelNode?) throws -> String {
         // ref('model') or ref('package', 'model'): rops has no packages, so the last argument names the model.
         guard let name = a.positional.last?.stringValue else { throw HostError("ref() takes a model name") }
-        guard modelsByName[name] != nil else {
-            var message = "ref('\(name)'): no model named '\(name)'"
-            if let suggestion = closest(name, among: modelsByName.keys) { message += "; did you mean '\(suggestion)'?" }
+        guard modelsByName[name] != nil || seedsByName[name] != nil else {
+            var message = "ref('\(name)'): no model or seed named '\(name)'"
+            if let suggestion = closest(name, among: Array(modelsByName.keys) + Array(seedsByName.keys)) { message += "; did you mean '\(suggestion)'?" }
             throw HostError(message)
         }
         return name

@@ -40,11 +40,11 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var selection: SelectionArguments
     @Option(help: "name, path, selector (fqn) or json.") var output = "name"
-    @Option(name: .customLong("resource-type"), help: "model (default), source or all.") var resourceType = "model"
+    @Option(name: .customLong("resource-type"), help: "model (default), seed, source or all.") var resourceType = "model"
 
     func run() throws {
         let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
-        let types: Set<String> = resourceType == "all" ? ["model", "source"] : [resourceType]
+        let types: Set<String> = resourceType == "all" ? ["model", "seed", "source"] : [resourceType]
         let select = try Selector(selection.select)
         var chosen = select.isEmpty ? Set(session.graph.nodes.values.filter { types.contains($0.resourceType) }.map(\.id))
                                     : select.select(in: session.graph, resourceTypes: types)
@@ -61,7 +61,7 @@ struct ListCommand: ParsableCommand {
                                              "depends_on": node.dependsOn]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 Console.print(String(decoding: data, as: UTF8.self))
-            default: Console.print(node.resourceType == "source" ? "source:" + node.fqn.dropFirst().joined(separator: ".") : node.name)
+            default: Console.print(node.resourceType == "source" ? "source:" + node.fqn.dropFirst().joined(separator: ".") : node.resourceType == "seed" ? "seed:" + node.name : node.name)
             }
         }
     }

@@ -31,6 +31,9 @@ struct ProjectSession {
             GraphNode(id: "model.\(model.name)", name: model.name, resourceType: "model", path: model.model.path,
                       fqn: [project.file.name] + model.model.folders + [model.name], tags: model.config.tags,
                       materialized: model.materialized, dependsOn: model.dependsOn)
+        } + project.seeds.map { seed in
+            GraphNode(id: seed.uniqueId, name: seed.name, resourceType: "seed", path: seed.path,
+                      fqn: [project.file.name, seed.name], tags: seed.config.tags, materialized: "seed", dependsOn: [])
         } + project.sources.map { source in
             GraphNode(id: source.uniqueId, name: source.name, resourceType: "source", path: source.file,
                       fqn: [project.file.name, source.sourceName, source.name], tags: [], materialized: nil, dependsOn: [])

@@ -29,13 +29,18 @@ struct RunCommand: ParsableCommand {
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build the project: models in dependency order (seeds and data tests join as those commands arrive).")
+        abstract: "Build the project: seeds, then models in dependency order (data tests join when `rops test` arrives).")
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var selection: SelectionArguments
     @OptionGroup var runArguments: RunArguments
 
     func run() throws {
+        let database = try DatabaseSession(options: options)
+        let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
+        if !session.project.seeds.isEmpty {
+            _ = try SeedRun.run(session: session, connection: try database.connect(), only: [])
+        }
         try ModelRun(options: options, selection: selection, arguments: runArguments).execute()
     }
 }

@@ -24,7 +24,7 @@ final class ProjectErrorTests: XCTestCase {
     func testMissingRefSuggestsTheNearestName() throws {
         try expectFailure({
             try $0.write("models/queries/typo.sql", "select 1\nfrom {{ ref('stg_order') }}")
-        }, ["models/queries/typo.sql:2:", "no model named 'stg_order'; did you mean 'stg_orders'?"])
+        }, ["models/queries/typo.sql:2:", "no model or seed named 'stg_order'; did you mean 'stg_orders'?"])
     }
 
     func testDuplicateModelNames() throws {

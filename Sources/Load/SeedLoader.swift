@@ -1,0 +1,117 @@
+import Foundation
+import PostgresClient
+import Project
+import Template
+
+/// `rops seed`: small reference CSVs into typed tables, replaced atomically, ref-able from models.
+public struct SeedLoader {
+    public struct Result: Sendable {
+        public let name: String
+        public let relation: String
+        public let rows: Int
+        public let columnTypes: [(String, String)]
+    }
+
+    let seed: SeedNode
+    let schema: String
+    let identifier: String
+    let projectRoot: String
+    let connection: PostgresConnection
+
+    public init(seed: SeedNode, schema: String, identifier: String, projectRoot: String, connection: PostgresConnection) {
+        self.seed = seed
+        self.schema = schema
+        self.identifier = identifier
+        self.projectRoot = projectRoot
+        self.connection = connection
+    }
+
+    public func run() throws -> Result {
+        let path = projectRoot + "/" + seed.path
+        var options = CSVOptions()
+        if let delimiter = seed.config["delimiter"]?.stringValue, delimiter.utf8.count == 1 { options.delimiter = delimiter.utf8.first! }
+        // Pass 1: header and the values' types.
+        var names: [String] = []
+        var inference: [TypeInference] = []
+        var problems: [String] = []
+        try CSVScanner(options: options).scan(try FileBlocks(path: path), expectedFields: nil, onHeader: { header in
+            names = ColumnNames.unique(header)
+            inference = Array(repeating: TypeInference(), count: header.count)
+            return header.count
+        }, onRecord: { record in
+            for i in 0..<record.count { inference[i].observe(record.field(i)) }
+        }, onReject: { problems.append("line \($0.line): \($0.reason.rawValue) (\($0.detail))") })
+        if !problems.isEmpty {
+            throw StructuralError(file: seed.path, message: "seed files must be clean CSV; " + problems.prefix(5).joined(separator: "; "))
+        }
+        var declared: [String: String] = [:]
+        if case .dict(let types)? = seed.config["column_types"] {
+            for (key, value) in types.pairs { declared[ColumnNames.normalise(key.displayString)] = value.displayString }
+        }
+        let types = zip(names, inference).map { name, inferred in (name, declared[name] ?? inferred.sqlType) }
+        let staged = identifier + "__rops_seed"
+        let rows: Int = try connection.transaction {
+            try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
+            try connection.execute("drop table if exists \(SQLText.qualified(schema, staged))")
+            try connection.execute("create table \(SQLText.qualified(schema, staged)) (\(types.map { "\(SQLText.identifier($0.0)) \($0.1)" }.joined(separator: ", ")))")
+            let copied = try connection.copyIn("copy \(SQLText.qualified(schema, staged)) from stdin") { writer in
+                var out: [UInt8] = []
+                try CSVScanner(options: options).scan(try FileBlocks(path: path), expectedFields: nil, onHeader: { _ in nil }, onRecord: { record in
+                    record.appendCopyText(into: &out)
+                    out.append(CopyText.newline)
+                    if out.count > 1 << 20 { try writer.write(out); out.removeAll(keepingCapacity: true) }
+                }, onReject: { _ in })
+                try writer.write(out)
+            }
+            let exists = try connection.query("select to_regclass($1) is not null as present", [SQLText.qualified(schema, identifier)])[0]["present"].bool == true
+            if exists { try connection.execute("drop table \(SQLText.qualified(schema, identifier)) cascade") }
+            try connection.execute("alter table \(SQLText.qualified(schema, staged)) rename to \(SQLText.identifier(identifier))")
+            return copied
+        }
+        return Result(name: seed.name, relation: "\(schema).\(identifier)", rows: rows, columnTypes: types)
+    }
+}
+
+/// Narrows a column's type as values arrive: boolean, bigint, numeric, date, timestamp, else text.
+/// Numbers with a leading zero (zip codes, ids like `007`) stay text, so no zero is ever lost.
+struct TypeInference {
+    private var canBool = true, canInt = true, canNumeric = true, canDate = true, canTimestamp = true
+    private var seen = false
+
+    mutating func observe(_ value: String?) {
+        guard let value, !value.isEmpty else { return }
+        seen = true
+        let lower = value.lowercased()
+        if canBool && !["true", "false"].contains(lower) { canBool = false }
+        if canInt && !(Self.isInteger(value) && Int64(value) != nil) { canInt = false }
+        if canNumeric && !Self.isNumeric(value) { canNumeric = false }
+        if canDate && !Self.matches(value, #"^\d{4}-\d{2}-\d{2}$"#) { canDate = false }
+        if canTimestamp && !Self.matches(value, #"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"#) { canTimestamp = false }
+    }
+
+    var sqlType: String {
+        guard seen else { return "text" }
+        if canBool { return "boolean" }
+        if canInt { return "bigint" }
+        if canNumeric { return "numeric" }
+        if canDate { return "date" }
+        if canTimestamp { return "timestamp" }
+        return "text"
+    }
+
+    static func isInteger(_ value: String) -> Bool {
+        let digits = value.hasPrefix("-") ? value.dropFirst() : Substring(value)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return !(digits.count > 1 && digits.hasPrefix("0"))
+    }
+
+    static func isNumeric(_ value: String) -> Bool {
+        guard matches(value, #"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"#) else { return false }
+        let digits = value.hasPrefix("-") ? value.dropFirst() : Substring(value)
+        return !(digits.count > 1 && digits.hasPrefix("0") && !digits.hasPrefix("0."))
+    }
+
+    static func matches(_ value: String, _ pattern: String) -> Bool {
+        value.range(of: pattern, options: .regularExpression) != nil
+    }
+}
