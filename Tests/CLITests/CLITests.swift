@@ -5,32 +5,8 @@ import XCTest
 
 /// Runs the built `rops` binary the way a user does.
 final class CLITests: XCTestCase {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rops") }
-
-    func rops(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
-        env["DB_CONNECTION_STRING"] = nil
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+    func rops(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> RopsProcess.Outcome {
+        try RopsProcess.run(arguments, in: directory, environment: environment)
     }
 
     func testDebugFailuresAreOneLineWithoutThePassword() throws {

@@ -38,35 +38,12 @@ struct ProjectFixture {
 
     func remove(_ relative: String) throws { try FileManager.default.removeItem(atPath: root + "/" + relative) }
 
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var all: String { stdout + stderr }
-    }
-
-    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rops") }
+    static var binary: URL { RopsProcess.binary }
 
     /// Runs `rops <arguments>` in the project against the test database.
     @discardableResult
-    func rops(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        var environment = ProcessInfo.processInfo.environment
-        environment["DB_CONNECTION_STRING"] = TestDatabase.url
-        environment["CI"] = "true"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+    func rops(_ arguments: [String]) throws -> RopsProcess.Outcome {
+        try RopsProcess.run(arguments, in: root, environment: ["DB_CONNECTION_STRING": TestDatabase.url, "CI": "true"])
     }
 
     /// The raw tables the mini project's sources read.

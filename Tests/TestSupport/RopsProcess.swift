@@ -1,0 +1,46 @@
+import Foundation
+
+/// Runs the built `rops` binary the way a user does, capturing its output.
+public enum RopsProcess {
+    public struct Outcome {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        public var all: String { stdout + stderr }
+    }
+
+    /// The `rops` executable next to the test bundle.
+    public static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rops") }
+
+    /// `rops <arguments>` in `directory`; DB_CONNECTION_STRING is cleared unless `environment` sets it.
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["DB_CONNECTION_STRING"] = nil
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read stderr on another thread so a full pipe cannot stall the child.
+        let stderrBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let stderrData = stderrBox.data
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+private final class DataBox: @unchecked Sendable { var data = Data() }
