@@ -35,9 +35,11 @@ let package = Package(
         .target(name: "Build", dependencies: ["PostgresClient", "Project", "Graph", "Template"], exclude: ["README.md"]),
         // Raw-file ingestion: CSV/JSON scanners, COPY loader, quarantine, load metadata, seeds.
         .target(name: "Load", dependencies: ["PostgresClient", "Project", "Template"], exclude: ["README.md"]),
+        // Data tests: generic and singular tests compiled to SQL, thresholds, failures, JUnit.
+        .target(name: "DataTesting", dependencies: ["PostgresClient", "Project", "Template", "Build"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(name: "rops", dependencies: [
-            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "Template",
+            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // Benchmark helpers driven by scripts under bench/.

@@ -39,6 +39,10 @@ public final class Runner: @unchecked Sendable {
     let options: RunOptions
     let connect: @Sendable () throws -> PostgresConnection
     weak var reporter: RunReporter?
+    /// Runs after a model builds (`rops build`: its tests); false means an error-severity test failed,
+    /// which skips the model's descendants like a failure would.
+    public var afterModel: (@Sendable (CompiledModel, PostgresConnection) -> Bool)?
+    private var blocked: Set<String> = []
 
     private let lock = NSCondition()
     private var remainingParents: [String: Int] = [:]
@@ -145,17 +149,18 @@ public final class Runner: @unchecked Sendable {
         finishedOrder.append(result)
         running -= 1
         results[result.id] = result
-        if result.status == .success {
+        if result.status == .success && !blocked.contains(result.id) {
             for child in graph.children[result.id] ?? [] where inRun.contains(child) && results[child] == nil {
                 remainingParents[child]! -= 1
                 if remainingParents[child] == 0 { insertReady(child) }
             }
         } else {
-            if options.failFast { stopped = true; ActiveConnections.shared.cancelAll() }
+            if options.failFast && result.status == .error { stopped = true; ActiveConnections.shared.cancelAll() }
             for descendant in graph.descendants(of: result.id) where inRun.contains(descendant) && results[descendant] == nil {
                 let model = models[descendant]!
+                let why = result.status == .success ? "tests of '\(result.name)' failed" : "'\(result.name)' failed"
                 let skipped = NodeResult(id: descendant, name: model.name, status: .skipped,
-                                         message: "skipped: '\(result.name)' failed", rowsAffected: nil, seconds: 0,
+                                         message: "skipped: \(why)", rowsAffected: nil, seconds: 0,
                                          relation: model.relation, materialized: model.materialized, compiledSQL: nil)
                 results[descendant] = skipped
                 finishedOrder.append(skipped)
@@ -201,6 +206,9 @@ public final class Runner: @unchecked Sendable {
                                 materialized: model.materialized, compiledSQL: sql)
         }
         reporter?.finished(index, of: total, result: result)
+        if result.status == .success, let afterModel, !afterModel(model, connection) {
+            lock.lock(); blocked.insert(id); lock.unlock()
+        }
         return result
     }
 

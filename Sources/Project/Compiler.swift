@@ -152,6 +152,14 @@ public final class ProjectCompiler {
 
     public var macroFunctions: [String: Value] { cachedMacros }
 
+    /// The unique id of the model, seed or source at `relation` (`"schema"."name"`), if it is one of ours.
+    public func relationOwner(_ relation: String) -> String? {
+        if let model = compiled.values.first(where: { $0.relation == relation }) { return "model.\(model.name)" }
+        if let seed = seedPlacements.first(where: { Relation.quoted($0.value.schema, $0.value.identifier) == relation }) { return "seed.\(seed.key)" }
+        if let source = project.sources.first(where: { Relation.quoted($0.schema, $0.identifier) == relation }) { return source.uniqueId }
+        return nil
+    }
+
     /// Where every compiled model and every seed lives.
     private func currentPlacements() -> [String: (schema: String, identifier: String, materialized: String)] {
         var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]

@@ -49,6 +49,8 @@ public struct NodeConfig: Sendable {
         }
     }
 
+    public static func stringList(_ value: Value?) -> [String] { strings(value) }
+
     static func strings(_ value: Value?) -> [String] {
         guard let value else { return [] }
         return list(value).compactMap { $0.stringValue }

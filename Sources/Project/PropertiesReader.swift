@@ -179,7 +179,7 @@ enum TestSpecReader {
                     for c in try document.mapping(field.value, "`config:`") { config[NodeConfig.normalise(c.key)] = YAMLValue.value(c.value) }
                 case "arguments":
                     for a in try document.mapping(field.value, "`arguments:`") { arguments[a.key] = YAMLValue.value(a.value) }
-                case "severity", "where", "limit", "warn_if", "error_if", "store_failures", "tags", "enabled", "meta", "fail_calc":
+                case "severity", "where", "limit", "warn_if", "error_if", "store_failures", "tags", "enabled", "meta", "fail_calc", "name":
                     config[field.key] = YAMLValue.value(field.value)
                 default:
                     arguments[field.key] = YAMLValue.value(field.value)

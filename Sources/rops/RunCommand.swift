@@ -3,6 +3,7 @@ import Build
 import Foundation
 import PostgresClient
 import Project
+import DataTesting
 
 /// Options of `rops run` and `rops build`.
 struct RunArguments: ParsableArguments {
@@ -41,7 +42,7 @@ struct BuildCommand: ParsableCommand {
         if !session.project.seeds.isEmpty {
             _ = try SeedRun.run(session: session, connection: try database.connect(), only: [])
         }
-        try ModelRun(options: options, selection: selection, arguments: runArguments).execute()
+        try ModelRun(options: options, selection: selection, arguments: runArguments, withTests: true).execute()
     }
 }
 
@@ -50,6 +51,7 @@ struct ModelRun {
     let options: GlobalOptions
     let selection: SelectionArguments
     let arguments: RunArguments
+    var withTests = false
 
     func execute() throws {
         let start = Date()
@@ -66,6 +68,8 @@ struct ModelRun {
         let runner = Runner(compiler: session.compiler, graph: session.graph, options: runOptions, reporter: reporter) {
             try PostgresConnection(dsn)
         }
+        let testRun = withTests ? try BuildTests(session: session, selection: selection.selection) : nil
+        if let testRun { runner.afterModel = { model, connection in testRun.runTests(of: model, on: connection) } }
         let selected = Set(try session.selectedModels(selection.selection))
         let ids = runner.closure(of: selected)
         if ids.count > selected.count {
@@ -79,12 +83,23 @@ struct ModelRun {
         try Artifacts.write(Artifacts.runResults(results, elapsed: elapsed, arguments: CommandLine.arguments),
                             to: session.targetPath + "/run_results.json")
         let count = { (status: NodeResult.Status) in results.filter { $0.status == status }.count }
+        var testsFailed = 0
+        if let testRun {
+            let testResults = testRun.results
+            testsFailed = testResults.filter { $0.status == .fail || $0.status == .error }.count
+            Console.print(String(format: "\nTests: %d pass, %d warn, %d fail, %d error, %d skipped", testResults.filter { $0.status == .pass }.count,
+                                 testResults.filter { $0.status == .warn }.count, testResults.filter { $0.status == .fail }.count,
+                                 testResults.filter { $0.status == .error }.count, testResults.filter { $0.status == .skipped }.count))
+            for result in testResults where result.status == .fail || result.status == .error {
+                Console.print("\n\(result.status == .fail ? "FAIL" : "ERROR") \(result.test.name): \(result.message)")
+            }
+        }
         Console.print(String(format: "\nFinished in %.2fs: %d ok, %d error, %d skipped", elapsed, count(.success), count(.error), count(.skipped)))
         for failure in results where failure.status == .error {
             Console.print("\nerror in \(failure.name):\n  " + failure.message.replacingOccurrences(of: "\n", with: "\n  "))
         }
         if ActiveConnections.shared.isInterrupted { throw ExitCode(130) }
-        if count(.error) > 0 { throw ExitCode(1) }
+        if count(.error) > 0 || testsFailed > 0 { throw ExitCode(1) }
     }
 }
 
@@ -148,3 +163,51 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
+
+/// `rops build`: a test runs as soon as every model it reads is built (usually right after the
+/// model it is declared on), on the builder's connection. A failing error-severity test stops the
+/// descendants of the model it guards.
+final class BuildTests: @unchecked Sendable {
+    private let tests: [DataTest]
+    private let lock = NSLock()
+    private var built: Set<String> = []
+    private var started: Set<String> = []
+    private var collected: [TestResult] = []
+    private let reporter: TestLineReporter
+
+    init(session: ProjectSession, selection: SelectionOptions) throws {
+        let all = try TestSelection.tests(session: session, selection: selection)
+        try TestSelection.writeCompiled(all, session: session)
+        tests = all.filter { test in test.dependsOn.contains { $0.hasPrefix("model.") } }
+        reporter = TestLineReporter(total: tests.count)
+    }
+
+    /// Results, with tests whose models never all built reported as skipped.
+    var results: [TestResult] {
+        lock.lock(); defer { lock.unlock() }
+        let skipped = tests.filter { !started.contains($0.uniqueId) }.map {
+            TestResult(test: $0, status: .skipped, failures: 0, seconds: 0, message: "skipped: a model it reads was not built")
+        }
+        return collected + skipped
+    }
+
+    /// Runs the tests that `model` completes; false when one with error severity failed.
+    func runTests(of model: CompiledModel, on connection: PostgresConnection) -> Bool {
+        lock.lock()
+        built.insert("model.\(model.name)")
+        let ready = tests.filter { test in
+            !started.contains(test.uniqueId) && test.dependsOn.contains("model.\(model.name)")
+                && test.dependsOn.filter { $0.hasPrefix("model.") }.allSatisfy(built.contains)
+        }
+        for test in ready { started.insert(test.uniqueId) }
+        lock.unlock()
+        var passed = true
+        for test in ready {
+            let result = TestExecutor.run(test, on: connection)
+            reporter.report(result)
+            lock.lock(); collected.append(result); lock.unlock()
+            if (result.status == .fail || result.status == .error) && test.attachedTo == "model.\(model.name)" { passed = false }
+        }
+        return passed
+    }
+}

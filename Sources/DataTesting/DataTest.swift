@@ -1,0 +1,71 @@
+import Foundation
+import Project
+import Template
+
+/// A compiled data test: SQL returning failing rows, and how to judge the count.
+public struct DataTest: Sendable {
+    public let name: String
+    /// `generic` (from YAML) or `singular` (a file under tests/).
+    public let kind: String
+    public let testName: String
+    /// The model, seed or source it is declared on (unique id), if any.
+    public let attachedTo: String?
+    public let column: String?
+    /// Unique ids of everything the test reads (for ordering and selection).
+    public let dependsOn: [String]
+    public let sql: String
+    public let file: String
+    public let line: Int?
+    public let severity: String
+    public let errorIf: Threshold
+    public let warnIf: Threshold
+    public let limit: Int?
+    public let storeFailures: Bool
+    public let auditSchema: String
+    public let tags: [String]
+
+    public var uniqueId: String { "test.\(name)" }
+
+    /// The statement that counts failures.
+    public var countSQL: String {
+        "select count(*) as failures from (\n\(SQLCleanupText.trim(sql))\n\(limit.map { "limit \($0)" } ?? "")\n) as rops_test"
+    }
+}
+
+/// `"!=0"`, `">10"`, `">=5"`: when a failure count trips a threshold.
+public struct Threshold: Sendable, Equatable, CustomStringConvertible {
+    public let op: String
+    public let value: Int
+
+    public init(_ text: String) throws {
+        let trimmed = text.replacingOccurrences(of: " ", with: "")
+        for op in [">=", "<=", "!=", "==", ">", "<", "="] where trimmed.hasPrefix(op) {
+            guard let value = Int(trimmed.dropFirst(op.count)) else { break }
+            self.op = op == "=" ? "==" : op
+            self.value = value
+            return
+        }
+        throw HostError("a threshold looks like \">10\" or \"!=0\", not \"\(text)\"")
+    }
+
+    public func trips(_ failures: Int) -> Bool {
+        switch op {
+        case ">=": return failures >= value
+        case "<=": return failures <= value
+        case "!=": return failures != value
+        case "==": return failures == value
+        case ">": return failures > value
+        default: return failures < value
+        }
+    }
+
+    public var description: String { "\(op)\(value)" }
+}
+
+enum SQLCleanupText {
+    static func trim(_ sql: String) -> String {
+        var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
+        return text
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import PostgresClient
+import Project
+
+/// How a test ended.
+public struct TestResult: Sendable {
+    public enum Status: String, Sendable { case pass, warn, fail, error, skipped }
+    public let test: DataTest
+    public let status: Status
+    public let failures: Int
+    public let seconds: Double
+    public let message: String
+
+    public init(test: DataTest, status: Status, failures: Int, seconds: Double, message: String) {
+        self.test = test
+        self.status = status
+        self.failures = failures
+        self.seconds = seconds
+        self.message = message
+    }
+}
+
+/// Runs tests set-based: one `count(*)` per test over its failing-rows query (failing rows are kept in
+/// `<schema>_audit.<test>` when `store_failures` is on).
+public enum TestExecutor {
+    public static func run(_ test: DataTest, on connection: PostgresConnection) -> TestResult {
+        let start = Date()
+        do {
+            let failures: Int
+            if test.storeFailures {
+                let audit = SQLText.qualified(test.auditSchema, test.name)
+                try connection.execute("create schema if not exists \(SQLText.identifier(test.auditSchema))")
+                failures = try connection.transaction {
+                    try connection.execute("drop table if exists \(audit)")
+                    let sql = SQLCleanupText.trim(test.sql) + (test.limit.map { "\nlimit \($0)" } ?? "")
+                    return try connection.execute("create table \(audit) as\n\(sql)").affectedRows ?? 0
+                }
+            } else {
+                failures = try connection.query(test.countSQL)[0]["failures"].int ?? 0
+            }
+            let status: TestResult.Status
+            if test.severity == "warn" {
+                status = test.warnIf.trips(failures) ? .warn : .pass
+            } else if test.errorIf.trips(failures) {
+                status = .fail
+            } else {
+                status = test.warnIf.trips(failures) ? .warn : .pass
+            }
+            var message = status == .pass ? "PASS" : "\(failures) failing row\(failures == 1 ? "" : "s")"
+            if status != .pass {
+                message += test.storeFailures ? "; kept in \(test.auditSchema).\(test.name)" : ""
+                message += "\n  reproduce: " + SQLCleanupText.trim(test.sql).replacingOccurrences(of: "\n", with: "\n  ")
+            }
+            return TestResult(test: test, status: status, failures: failures, seconds: Date().timeIntervalSince(start), message: message)
+        } catch {
+            let text = (error as? PostgresError).map { $0.isCancellation ? "cancelled" : $0.description } ?? "\(error)"
+            return TestResult(test: test, status: .error, failures: 0, seconds: Date().timeIntervalSince(start),
+                              message: "\(test.file)\(test.line.map { ":\($0)" } ?? ""): \(text)")
+        }
+    }
+
+    /// Runs `tests` on `threads` connections; results come back in the tests' order.
+    public static func runAll(_ tests: [DataTest], threads: Int, connect: @escaping @Sendable () throws -> PostgresConnection,
+                              report: @escaping @Sendable (Int, TestResult) -> Void) throws -> [TestResult] {
+        let box = ResultBox(count: tests.count)
+        let next = Counter()
+        let group = DispatchGroup()
+        let failure = ErrorHolder()
+        for _ in 0..<max(1, min(threads, tests.count)) {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    let connection = try connect()
+                    while let index = next.take(below: tests.count), !ActiveConnections.shared.isInterrupted {
+                        let result = run(tests[index], on: connection)
+                        box.set(index, result)
+                        report(index, result)
+                    }
+                } catch {
+                    failure.set(error)
+                }
+            }.start()
+        }
+        group.wait()
+        if let error = failure.error { throw error }
+        return box.results.compactMap { $0 }
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [TestResult?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ result: TestResult) { lock.lock(); results[index] = result; lock.unlock() }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+final class ErrorHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
+}
+
+/// JUnit XML for CI systems: one testcase per data test, failures and errors with their message.
+public enum JUnitReport {
+    public static func xml(_ results: [TestResult], elapsed: Double) -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let failures = results.filter { $0.status == .fail }.count
+        let errors = results.filter { $0.status == .error }.count
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", elapsed))\">\n"
+        xml += "  <testsuite name=\"rops data tests\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", elapsed))\">\n"
+        for result in results {
+            xml += "    <testcase classname=\"\(escape(result.test.attachedTo ?? "singular"))\" name=\"\(escape(result.test.name))\" time=\"\(String(format: "%.3f", result.seconds))\""
+            switch result.status {
+            case .pass: xml += "/>\n"
+            case .warn: xml += ">\n      <system-out>\(escape("WARN: " + result.message))</system-out>\n    </testcase>\n"
+            case .fail: xml += ">\n      <failure message=\"\(result.failures) failing rows\">\(escape(result.message))</failure>\n    </testcase>\n"
+            case .error: xml += ">\n      <error message=\"error\">\(escape(result.message))</error>\n    </testcase>\n"
+            case .skipped: xml += ">\n      <skipped/>\n    </testcase>\n"
+            }
+        }
+        return xml + "  </testsuite>\n</testsuites>\n"
+    }
+}

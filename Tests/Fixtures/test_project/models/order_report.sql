@@ -1,0 +1,2 @@
+{{ config(materialized='view') }}
+select count(*) as orders from {{ ref('orders') }}
