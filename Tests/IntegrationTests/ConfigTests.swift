@@ -56,7 +56,12 @@ final class ConfigTests: XCTestCase {
         process.standardError = Pipe()
         let start = Date()
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        // Interrupt once the model's query is running (not while rops is still starting up).
+        for _ in 0..<200 {
+            let running = try db.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()")[0]["n"].int ?? 0
+            if running > 0 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         process.interrupt()  // SIGINT, as Ctrl-C
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
