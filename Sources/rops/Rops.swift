@@ -15,8 +15,8 @@ struct Rops: ParsableCommand {
         starts by itself under .rops/postgres (see `rops db --help`).
         """,
         version: "0.1.0",
-        subcommands: [LoadCommand.self, SeedCommand.self, TestCommand.self, CompileCommand.self, ListCommand.self, ShowCommand.self, RunCommand.self, BuildCommand.self,
-                      DBCommand.self, DebugCommand.self]
+        subcommands: [LoadCommand.self, SeedCommand.self, RunCommand.self, TestCommand.self, BuildCommand.self,
+                      CompileCommand.self, ListCommand.self, ShowCommand.self, DBCommand.self, DebugCommand.self]
     )
 
     static func main() {

@@ -15,7 +15,7 @@ struct RunArguments: ParsableArguments {
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Build the selected models in dependency order, in parallel.",
+        abstract: "Build the selected models in dependency order, in parallel (no seeds, no tests).",
         discussion: "A failing model skips its descendants; the others still build. Exits 1 if any model failed. Results go to target/run_results.json.")
 
     @OptionGroup var options: GlobalOptions
@@ -30,7 +30,8 @@ struct RunCommand: ParsableCommand {
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build the project: seeds, then models in dependency order (data tests join when `rops test` arrives).")
+        abstract: "Build the project: seeds, then models in dependency order, each model's tests right after it.",
+        discussion: "A failing error-severity test skips the descendants of the model it guards. Exits 1 on any model error or test failure.")
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var selection: SelectionArguments
