@@ -217,7 +217,8 @@ public final class SourceLoader {
         }
         let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns).map(SQLText.identifier).joined(separator: ", ")
         do {
-            try connection.copyIn("copy \(data) (\(copyColumns)) from stdin") { writer in
+            let format = spec.format == .json ? " with (format binary)" : ""
+            try connection.copyIn("copy \(data) (\(copyColumns)) from stdin\(format)") { writer in
                 let pipe = CopyPipe(writer)
                 var out: [UInt8] = []
                 out.reserveCapacity(1 << 20 + 65536)
@@ -246,24 +247,22 @@ public final class SourceLoader {
                         try flushIfLarge()
                     }, onReject: { try spill.add($0) })
                 case .json:
+                    out.append(contentsOf: CopyBinary.header)
+                    let fieldCount = columns.count + (singleLine ? 0 : 1)
                     let onRow: JSONScan.RowHandler = { line, values in
                         if let problem = JSONValues.problem(values) {
                             try spill.add(Rejection(line: line, byteOffset: -1, reason: problem, detail: "a key or value is not valid UTF-8 text",
                                                     raw: JSONValues.raw(values), truncated: false))
                             return
                         }
-                        if !singleLine {
-                            CopyText.append(line, into: &out)
-                            out.append(CopyText.tab)
-                        }
-                        for (index, value) in values.enumerated() {
-                            if index > 0 { out.append(CopyText.tab) }
+                        CopyBinary.appendFieldCount(fieldCount, into: &out)
+                        if !singleLine { CopyBinary.appendInt64(line, into: &out) }
+                        for value in values {
                             switch value {
-                            case .null: CopyText.appendNull(&out)
-                            case .text(let bytes): bytes.withUnsafeBufferPointer { CopyText.append($0, into: &out) }
+                            case .null: CopyBinary.appendText(nil, into: &out)
+                            case .text(let bytes): CopyBinary.appendText(bytes, into: &out)
                             }
                         }
-                        out.append(CopyText.newline)
                         rows += 1
                         try flushIfLarge()
                     }
@@ -271,6 +270,7 @@ public final class SourceLoader {
                     case .objectMap(let path): _ = try JSONScan.objectMap(blocks, path: path, onRow: onRow, onReject: { try spill.add($0) })
                     case .records: _ = try JSONScan.records(blocks, columns: columns, onRow: onRow, onReject: { try spill.add($0) })
                     }
+                    out.append(contentsOf: CopyBinary.trailer)
                 }
                 if !out.isEmpty { try pipe.put(out) }
                 try pipe.finish()
