@@ -63,7 +63,13 @@ enum JSON {
         output += close
     }
 
-    static func quote(_ s: String) -> String {
+    static func quote(_ s: String) -> String { JSONString.quote(s, asciiOnly: true) }
+}
+
+/// JSON string quoting, shared by `tojson` and the tool's artifacts.
+public enum JSONString {
+    /// `asciiOnly` escapes everything beyond ASCII as `\uXXXX`, like Python's `json.dumps`.
+    public static func quote(_ s: String, asciiOnly: Bool) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -75,7 +81,7 @@ enum JSON {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if scalar.value < 0x20 || scalar.value > 0x7e {
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7e) {
                     if scalar.value > 0xFFFF {
                         let v = scalar.value - 0x10000
                         out += String(format: "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
