@@ -37,9 +37,11 @@ let package = Package(
         .target(name: "Load", dependencies: ["PostgresClient", "Project", "Template"], exclude: ["README.md"]),
         // Data tests: generic and singular tests compiled to SQL, thresholds, failures, JUnit.
         .target(name: "DataTesting", dependencies: ["PostgresClient", "Project", "Template", "Build"], exclude: ["README.md"]),
+        // Docs: catalog, static site with SVG lineage, lineage exports.
+        .target(name: "Docs", dependencies: ["PostgresClient", "Project", "Graph"], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(name: "rops", dependencies: [
-            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Template",
+            "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // Benchmark helpers driven by scripts under bench/.

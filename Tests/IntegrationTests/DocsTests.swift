@@ -1,0 +1,67 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import XCTest
+
+/// `rops docs`: the site opens offline, every link resolves, every model is in the lineage graph.
+final class DocsTests: XCTestCase {
+    func testSiteLinksResolveAndEveryModelIsInTheGraph() throws {
+        let fixture = try ProjectFixture("mini_project")
+        let db = try TestDatabase.connect()
+        try fixture.createSources(db)
+        XCTAssertEqual(try fixture.rops(["run"]).status, 0)
+        let generated = try fixture.rops(["docs", "generate"])
+        XCTAssertEqual(generated.status, 0, generated.all)
+        let folder = fixture.root + "/target/docs"
+        let pages = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".html") }
+        XCTAssertEqual(Set(pages).count, 2 + 8 + 2, "index, lineage, 8 models, 2 sources: \(pages)")
+        for page in pages {
+            let html = try String(contentsOfFile: folder + "/" + page, encoding: .utf8)
+            XCTAssertFalse(html.contains("src=\"http"), "\(page) loads something from the network")
+            XCTAssertFalse(html.contains("href=\"http"), "\(page) links to the network")
+            for link in Self.links(in: html) {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/" + link), "\(page) links to missing \(link)")
+            }
+        }
+        let lineage = try String(contentsOfFile: folder + "/lineage.html", encoding: .utf8)
+        for model in ["stg_orders", "stg_customers", "int_big_orders", "int_customer_totals", "int_customer_matview",
+                      "idx_stg_orders_customer", "order_count", "customer_summary"] {
+            XCTAssertTrue(lineage.contains("data-id=\"model.\(model)\""), "\(model) missing from the graph")
+        }
+        let page = try String(contentsOfFile: folder + "/model.stg_orders.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("Orders with typed columns."), "description")
+        XCTAssertTrue(page.contains("integer"), "column type from the catalog")
+        XCTAssertTrue(page.contains("unique, not_null"), "column tests")
+        XCTAssertTrue(page.contains("status success"), "last run status")
+        XCTAssertTrue(page.contains("<span class=\"kw\">select</span>"), "highlighted SQL")
+        let catalog = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.root + "/target/catalog.json"))) as! [String: Any]
+        XCTAssertNotNil((catalog["nodes"] as! [String: Any])["model.stg_orders"])
+    }
+
+    func testDocsWithoutADatabaseAndLineageExports() throws {
+        let fixture = try ProjectFixture("mini_project")
+        let outcome = try RopsProcess.run(["docs", "generate", "--database-url", "postgresql://nobody@127.0.0.1:1/none"], in: fixture.root)
+        XCTAssertEqual(outcome.status, 0, outcome.all)
+        XCTAssertTrue(outcome.stderr.contains("no catalog"), outcome.stderr)
+        let dot = try fixture.rops(["docs", "lineage", "--format", "dot"]).stdout
+        XCTAssertTrue(dot.contains("\"model.stg_orders\" -> \"model.order_count\";"), dot)
+        let mermaid = try fixture.rops(["docs", "lineage", "--format", "mermaid"]).stdout
+        XCTAssertTrue(mermaid.hasPrefix("flowchart LR"), mermaid)
+        XCTAssertTrue(mermaid.contains("model_int_customer_matview --> model_customer_summary"), mermaid)
+        let json = try fixture.rops(["docs", "lineage", "--format", "json"]).stdout
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        XCTAssertEqual((parsed["nodes"] as! [Any]).count, 10)
+    }
+
+    static func links(in html: String) -> [String] {
+        var links: [String] = []
+        var rest = Substring(html)
+        while let start = rest.range(of: "href=\"") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            links.append(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        return links
+    }
+}
