@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PostgresClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["rops", "TestSupport", "LocalPostgres"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "DocsTests", dependencies: ["Docs"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient"]),
     ]

@@ -19,6 +19,8 @@ public struct DocNode: Sendable {
     public let columns: [(name: String, description: String, dataType: String?, tests: [String])]
     public let tests: [String]
     public let tags: [String]
+    /// Column-level lineage: each output column and the upstream node columns it comes from.
+    public var lineage: [(column: String, origins: [(id: String, column: String)])] = []
 
     /// The page's file name: safe for any node id.
     public var page: String {
@@ -48,6 +50,30 @@ public struct DocsInput: Sendable {
         self.graph = graph
         self.catalog = catalog
         self.lastRun = lastRun
+    }
+
+    /// Adds column-level lineage to the models whose SQL the tracer can follow, in build order, so
+    /// a model's traced columns are known before its children are traced.
+    public static func withColumnLineage(_ nodes: [DocNode], graph: DependencyGraph, catalog: [String: CatalogEntry]) -> [DocNode] {
+        var byRelation: [String: Int] = [:]
+        for (i, node) in nodes.enumerated() { byRelation[node.relation] = i }
+        var result = nodes
+        var known: [String: [String]] = [:]
+        for node in nodes {
+            if let entry = catalog[node.relation] { known[node.relation] = entry.columns.map(\.name) }
+            else if !node.columns.isEmpty { known[node.relation] = node.columns.map(\.name) }
+        }
+        let position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.id, $0) })
+        for id in graph.order {
+            guard let i = position[id], result[i].kind == "model", !result[i].compiledSQL.isEmpty else { continue }
+            let traced = ColumnLineage.trace(sql: result[i].compiledSQL, columnsOf: { known[$0] })
+            guard !traced.isEmpty else { continue }
+            result[i].lineage = traced.map { column, origins in
+                (column, origins.map { origin in (byRelation[origin.relation].map { nodes[$0].id } ?? origin.relation, origin.column) })
+            }
+            if known[result[i].relation] == nil { known[result[i].relation] = traced.map(\.column) }
+        }
+        return result
     }
 
     /// Nodes from the compiled project: models, sources and seeds.

@@ -98,6 +98,19 @@ public struct SiteWriter {
             body += "</table>\n"
         }
         if !node.tests.isEmpty { body += "<h2>Tests</h2><p>\(escape(node.tests.joined(separator: ", ")))</p>\n" }
+        if !node.lineage.isEmpty {
+            body += "<h2>Column lineage</h2><table><tr><th>column</th><th>comes from</th><th>origin in sources</th></tr>\n"
+            for (column, origins) in node.lineage {
+                let direct = origins.map { origin in
+                    nodes[origin.id].map { "<a href=\"\($0.page)\">\(escape($0.name))</a>.\(escape(origin.column))" } ?? escape("\(origin.id).\(origin.column)")
+                }.joined(separator: ", ")
+                let roots = rootOrigins(of: column, in: node).map { origin in
+                    nodes[origin.id].map { "<a href=\"\($0.page)\">\(escape($0.name))</a>.\(escape(origin.column))" } ?? escape(origin.column)
+                }.joined(separator: ", ")
+                body += "<tr><td><code>\(escape(column))</code></td><td>\(direct)</td><td>\(roots)</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
         let parents = (input.graph.parents[node.id] ?? []).compactMap { nodes[$0] }
         let children = (input.graph.children[node.id] ?? []).compactMap { nodes[$0] }
         body += "<div class=\"flow\"><div><h2>Parents</h2>\(links(parents))</div><div><h2>Children</h2>\(links(children))</div></div>\n"
@@ -110,6 +123,21 @@ public struct SiteWriter {
             body += "<details><summary>source</summary><pre class=\"sql\">\(SQLHighlighter.html(node.rawSQL))</pre></details>\n"
         }
         return document(title: node.name, body: body)
+    }
+
+    /// Follows a column up through models to the sources and seeds it starts from.
+    func rootOrigins(of column: String, in node: DocNode, depth: Int = 0) -> [(id: String, column: String)] {
+        guard depth < 50, let entry = node.lineage.first(where: { $0.column == column }) else { return [] }
+        var roots: [(id: String, column: String)] = []
+        for origin in entry.origins {
+            if let parent = byId[origin.id], parent.kind == "model", !parent.lineage.isEmpty {
+                roots += rootOrigins(of: origin.column, in: parent, depth: depth + 1)
+            } else {
+                roots.append(origin)
+            }
+        }
+        var seen: Set<String> = []
+        return roots.filter { seen.insert("\($0.id).\($0.column)").inserted }
     }
 
     private func links(_ nodes: [DocNode]) -> String {

@@ -37,7 +37,8 @@ struct DocsCommand: ParsableCommand {
             }
             try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
                                 to: session.targetPath + "/manifest.json")
-            let input = DocsInput(projectName: session.project.file.name, nodes: nodes, graph: session.graph, catalog: catalog,
+            let traced = DocsInput.withColumnLineage(nodes, graph: session.graph, catalog: catalog)
+            let input = DocsInput(projectName: session.project.file.name, nodes: traced, graph: session.graph, catalog: catalog,
                                   lastRun: LastRun.read(session.targetPath + "/run_results.json"))
             let folder = session.targetPath + "/docs"
             let files = try SiteWriter(input: input, folder: folder).write()

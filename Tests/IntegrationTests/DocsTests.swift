@@ -34,6 +34,10 @@ final class DocsTests: XCTestCase {
         XCTAssertTrue(page.contains("unique, not_null"), "column tests")
         XCTAssertTrue(page.contains("status success"), "last run status")
         XCTAssertTrue(page.contains("<span class=\"kw\">select</span>"), "highlighted SQL")
+        // Column lineage through the staging model to the raw source column.
+        let summary = try String(contentsOfFile: folder + "/model.int_customer_totals.html", encoding: .utf8)
+        XCTAssertTrue(summary.contains("Column lineage"), summary)
+        XCTAssertTrue(summary.contains("<code>total_amount</code></td><td><a href=\"model.stg_orders.html\">stg_orders</a>.amount</td><td><a href=\"source.shop.orders.html\">shop.orders</a>.amount</td>"), summary)
         let catalog = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.root + "/target/catalog.json"))) as! [String: Any]
         XCTAssertNotNil((catalog["nodes"] as! [String: Any])["model.stg_orders"])
     }
