@@ -82,7 +82,9 @@ public struct SiteWriter {
         if !node.tags.isEmpty { body += "<p>Tags: \(node.tags.map { "<span class=\"chip\">\(escape($0))</span>" }.joined(separator: " "))</p>\n" }
         let catalog = input.catalog[node.relation]
         if let catalog {
-            body += "<p class=\"muted\">\(catalog.rows.map { "\($0) rows" } ?? "") \(catalog.bytes.map { "· " + ByteCountFormatter.string(fromByteCount: Int64($0), countStyle: .file) } ?? "")</p>\n"
+            let facts = [catalog.rows.map { "≈\($0) rows" }, catalog.bytes.map { ByteCountFormatter.string(fromByteCount: Int64($0), countStyle: .file) }]
+                .compactMap { $0 }
+            if !facts.isEmpty { body += "<p class=\"muted\">\(facts.joined(separator: " · "))</p>\n" }
         }
         // Columns: documented ones first, then any others the database has.
         var rows: [(String, String, String, [String])] = node.columns.map { column in
