@@ -44,6 +44,10 @@ let package = Package(
             "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
+        // The platform's data generator: the Kaggle files at any scale (a separate tool, not a rops command).
+        .executableTarget(name: "rops-datagen", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Benchmark helpers driven by scripts under bench/.
         .executableTarget(name: "rops-bench", dependencies: [
             "PostgresClient", "Template",
@@ -58,6 +62,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["rops", "TestSupport", "LocalPostgres"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "DocsTests", dependencies: ["Docs"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["rops-datagen", "TestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient"]),
     ]

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+
+/// Writes data/raw in the exact layout of the Kaggle "transactions-fraud-datasets" files, at any
+/// scale, deterministically for a seed. The real files cannot be downloaded here; users bring them.
+struct DataGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rops-datagen",
+        abstract: "Generate transactions_data.csv, cards_data.csv, users_data.csv, mcc_codes.json and train_fraud_labels.json.",
+        discussion: "The same --seed gives the same bytes. --full writes the real volume: 13,305,915 transactions, about 8.9M labels, 6,146 cards, 2,000 users.")
+
+    @Option(help: "Number of transactions.") var transactions = 1_000_000
+    @Flag(help: "Full scale: 13,305,915 transactions.") var full = false
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output folder.") var out = "data/raw"
+    @Option(help: "Share of labelled transactions that are fraud.") var fraudRate = 0.0015
+
+    func run() throws {
+        let start = Date()
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var generator = Generator(transactions: full ? 13_305_915 : transactions, out: out, random: Random(seed: seed))
+        let order = generator.userOrder(&generator.random)
+        let users = try generator.writeUsers(order: order)
+        let cards = try generator.writeCards(order: order)
+        try Data(MCCFile.bytes).write(to: URL(fileURLWithPath: out + "/mcc_codes.json"))
+        let (rows, labels, frauds) = try generator.writeTransactions(users: users, cards: cards, targetFraudRate: fraudRate)
+        print(String(format: "wrote %d transactions, %d labels (%d fraud, %.3f%%), %d cards, %d users to %@ in %.1fs",
+                     rows, labels, frauds, labels > 0 ? 100 * Double(frauds) / Double(labels) : 0, generator.cards, generator.users,
+                     out, Date().timeIntervalSince(start)))
+    }
+}
+
+DataGen.main()
