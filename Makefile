@@ -2,6 +2,9 @@
 SWIFT      ?= swift
 ROPS_DEBUG := .build/debug/rops
 ROPS       := .build/release/rops
+DATAGEN    := .build/release/rops-datagen
+# Demo size; `make demo TRANSACTIONS=13305915` for the full volume.
+TRANSACTIONS ?= 1000000
 
 .PHONY: all build release test demo bench clean db-stop
 
@@ -12,18 +15,17 @@ build:
 
 release:
 	$(SWIFT) build -c release --product rops
+	$(SWIFT) build -c release --product rops-datagen
 
 ## test: build and run every test suite (unit + integration against a real PostgreSQL).
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## demo: start the embedded PostgreSQL and run the pipeline as far as it exists.
+## demo: the whole pipeline on the embedded PostgreSQL: generate data (if data/raw is empty),
+## load, build (seeds, models, tests), docs.
 demo: release
-	$(ROPS) db start
-	$(ROPS) debug
-	@echo
-	@echo "The embedded database is running. Stop it with: $(ROPS) db stop"
+	@bash .ci/demo "$(ROPS)" "$(DATAGEN)" "$(TRANSACTIONS)"
 
 bench: release
 	bash bench/copy_throughput

@@ -1,3 +1,4 @@
+import Foundation
 import Template
 import Yams
 
@@ -43,6 +44,16 @@ struct FolderConfig {
     /// Every key must be a config (`+key`), a folder or a model: typos are reported with file and line.
     func validate() throws {
         var folderPaths: Set<[String]> = [[]]
+        // Folders that exist count even while empty (a layer waiting for its first model is no typo).
+        for modelPath in file.modelPaths {
+            let root = file.root + "/" + modelPath
+            for case let relative as String in FileManager.default.enumerator(atPath: root) ?? FileManager.default.enumerator(atPath: "/nonexistent")! {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), isDirectory.boolValue {
+                    folderPaths.insert(relative.split(separator: "/").map(String.init))
+                }
+            }
+        }
         for model in models {
             for depth in 0...model.folders.count { folderPaths.insert(Array(model.folders.prefix(depth))) }
         }
