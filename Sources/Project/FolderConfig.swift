@@ -47,7 +47,8 @@ struct FolderConfig {
         // Folders that exist count even while empty (a layer waiting for its first model is no typo).
         for modelPath in file.modelPaths {
             let root = file.root + "/" + modelPath
-            for case let relative as String in FileManager.default.enumerator(atPath: root) ?? FileManager.default.enumerator(atPath: "/nonexistent")! {
+            guard let entries = FileManager.default.enumerator(atPath: root) else { continue }
+            for case let relative as String in entries {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), isDirectory.boolValue {
                     folderPaths.insert(relative.split(separator: "/").map(String.init))
