@@ -45,12 +45,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
         let types: Set<String> = resourceType == "all" ? ["model", "seed", "source"] : [resourceType]
-        let select = try Selector(selection.select)
-        var chosen = select.isEmpty ? Set(session.graph.nodes.values.filter { types.contains($0.resourceType) }.map(\.id))
-                                    : select.select(in: session.graph, resourceTypes: types)
-        let exclude = try Selector(selection.exclude)
-        if !exclude.isEmpty { chosen.subtract(exclude.select(in: session.graph, resourceTypes: types)) }
-        for id in session.graph.order where chosen.contains(id) {
+        for id in try session.selected(selection.selection, resourceTypes: types) {
             let node = session.graph.nodes[id]!
             switch output {
             case "path": Console.print(node.path)

@@ -42,12 +42,17 @@ struct ProjectSession {
 
     /// Model ids chosen by `--select` (all when empty) minus `--exclude`, in build order.
     func selectedModels(_ selection: SelectionOptions) throws -> [String] {
+        try selected(selection, resourceTypes: ["model"])
+    }
+
+    /// Node ids of `resourceTypes` chosen by `--select` (all when empty) minus `--exclude`, in build order.
+    func selected(_ selection: SelectionOptions, resourceTypes: Set<String>) throws -> [String] {
         let select = try Selector(selection.select)
         var chosen = select.isEmpty
-            ? Set(graph.nodes.values.filter { $0.resourceType == "model" }.map(\.id))
-            : select.select(in: graph)
+            ? Set(graph.nodes.values.filter { resourceTypes.contains($0.resourceType) }.map(\.id))
+            : select.select(in: graph, resourceTypes: resourceTypes)
         let exclude = try Selector(selection.exclude)
-        if !exclude.isEmpty { chosen.subtract(exclude.select(in: graph)) }
+        if !exclude.isEmpty { chosen.subtract(exclude.select(in: graph, resourceTypes: resourceTypes)) }
         return graph.order.filter(chosen.contains)
     }
 
