@@ -1,7 +1,6 @@
 import ArgumentParser
 import Build
 import Foundation
-import Graph
 import Project
 
 struct CompileCommand: ParsableCommand {

@@ -38,12 +38,7 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var runArguments: RunArguments
 
     func run() throws {
-        let database = try DatabaseSession(options: options)
-        let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(vars: selection.vars))
-        if !session.project.seeds.isEmpty {
-            _ = try SeedRun.run(session: session, connection: try database.connect(), only: [])
-        }
-        try ModelRun(options: options, selection: selection, arguments: runArguments, withTests: true).execute()
+        try ModelRun(options: options, selection: selection, arguments: runArguments, withTests: true, withSeeds: true).execute()
     }
 }
 
@@ -53,6 +48,7 @@ struct ModelRun {
     let selection: SelectionArguments
     let arguments: RunArguments
     var withTests = false
+    var withSeeds = false
 
     func execute() throws {
         let start = Date()
@@ -61,6 +57,9 @@ struct ModelRun {
         let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(
             vars: selection.vars, fullRefresh: arguments.fullRefresh, threads: threads))
         let dsn = try database.connectionString()
+        if withSeeds && !session.project.seeds.isEmpty {
+            _ = try SeedRun.run(session: session, connection: try PostgresConnection(dsn), only: [])
+        }
         var runOptions = RunOptions()
         runOptions.threads = threads
         runOptions.failFast = arguments.failFast
