@@ -36,6 +36,8 @@ public final class Runner: @unchecked Sendable {
     let compiler: ProjectCompiler
     let graph: DependencyGraph
     let models: [String: CompiledModel]
+    /// Each node's place in the graph's stable order, for sorting queues and view lists.
+    let position: [String: Int]
     let options: RunOptions
     let connect: @Sendable () throws -> PostgresConnection
     weak var reporter: RunReporter?
@@ -62,6 +64,7 @@ public final class Runner: @unchecked Sendable {
         self.compiler = compiler
         self.graph = graph
         self.models = compiler.compiled.reduce(into: [:]) { $0["model.\($1.key)"] = $1.value }
+        self.position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
         self.options = options
         self.reporter = reporter
         self.connect = connect
@@ -178,7 +181,6 @@ public final class Runner: @unchecked Sendable {
     /// Keeps the ready queue in the graph's stable order.
     private func insertReady(_ id: String) {
         ready.append(id)
-        let position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
         ready.sort { position[$0]! < position[$1]! }
     }
 
@@ -231,7 +233,6 @@ public final class Runner: @unchecked Sendable {
                 if models[child]?.materialized == "view" { views.append(child); frontier.append(child) }
             }
         }
-        let position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
         return try views.sorted { position[$0]! < position[$1]! }.map { child in
             let view = models[child]!
             let sql = try compiler.renderForRun(view, existingRelations: existingRelations, fullRefresh: options.fullRefresh)
