@@ -1,3 +1,4 @@
+import Build
 import Foundation
 import Project
 import Template
@@ -28,7 +29,7 @@ public struct DataTest: Sendable {
 
     /// The statement that counts failures.
     public var countSQL: String {
-        "select count(*) as failures from (\n\(SQLCleanupText.trim(sql))\n\(limit.map { "limit \($0)" } ?? "")\n) as rops_test"
+        "select count(*) as failures from (\n\(SQLCleanup.trimSemicolons(sql))\n\(limit.map { "limit \($0)" } ?? "")\n) as rops_test"
     }
 }
 
@@ -60,12 +61,4 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(op)\(value)" }
-}
-
-enum SQLCleanupText {
-    static func trim(_ sql: String) -> String {
-        var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
-        while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
-        return text
-    }
 }

@@ -1,3 +1,4 @@
+import Build
 import Foundation
 import PostgresClient
 import Project
@@ -32,7 +33,7 @@ public enum TestExecutor {
                 try connection.execute("create schema if not exists \(SQLText.identifier(test.auditSchema))")
                 failures = try connection.transaction {
                     try connection.execute("drop table if exists \(audit)")
-                    let sql = SQLCleanupText.trim(test.sql) + (test.limit.map { "\nlimit \($0)" } ?? "")
+                    let sql = SQLCleanup.trimSemicolons(test.sql) + (test.limit.map { "\nlimit \($0)" } ?? "")
                     return try connection.execute("create table \(audit) as\n\(sql)").affectedRows ?? 0
                 }
             } else {
@@ -49,7 +50,7 @@ public enum TestExecutor {
             var message = status == .pass ? "PASS" : "\(failures) failing row\(failures == 1 ? "" : "s")"
             if status != .pass {
                 message += test.storeFailures ? "; kept in \(test.auditSchema).\(test.name)" : ""
-                message += "\n  reproduce: " + SQLCleanupText.trim(test.sql).replacingOccurrences(of: "\n", with: "\n  ")
+                message += "\n  reproduce: " + SQLCleanup.trimSemicolons(test.sql).replacingOccurrences(of: "\n", with: "\n  ")
             }
             return TestResult(test: test, status: status, failures: failures, seconds: Date().timeIntervalSince(start), message: message)
         } catch {

@@ -313,11 +313,6 @@ func sanitisedDatabaseName(_ name: String) -> String {
     return text.isEmpty ? "rops" : String(text.prefix(63))
 }
 
-func oneLine(_ text: String) -> String {
-    text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        .filter { !$0.isEmpty }.joined(separator: "; ")
-}
-
 extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self

@@ -118,7 +118,7 @@ public struct ConnectionString: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// libpq messages end with newlines and sometimes carry several lines; the CLI wants one.
-func oneLine(_ text: String) -> String {
+public func oneLine(_ text: String) -> String {
     text.split(whereSeparator: \.isNewline)
         .map { $0.trimmingCharacters(in: .whitespaces) }
         .filter { !$0.isEmpty }
