@@ -143,7 +143,7 @@ public final class CSVScanner {
                 let start = position
                 position = outcome.next
                 if outcome.skipped { continue }
-                if let reason = outcome.reason ?? validate(start, outcome.contentEnd, expected: headerPending ? nil : expected) {
+                if let reason = outcome.reason ?? validate(start, outcome.contentEnd) {
                     if headerPending {
                         throw StructuralError(file: "", message: "the header line cannot be read (\(reason.reason.rawValue): \(reason.detail))")
                     }
@@ -303,7 +303,7 @@ public final class CSVScanner {
     }
 
     /// NUL bytes and UTF-8, checked over the whole record.
-    private func validate(_ start: Int, _ end: Int, expected: Int?) -> (reason: RejectReason, detail: String)? {
+    private func validate(_ start: Int, _ end: Int) -> (reason: RejectReason, detail: String)? {
         buffer.withUnsafeBufferPointer { b in
             let record = UnsafeBufferPointer(rebasing: b[start..<end])
             var ascii = true
