@@ -1,27 +1,11 @@
 {# Cleaning rules shared by the staging models. Each reads as English where it is used. #}
 
 {% macro clean_currency(column_name) -%}
-    replace({{ column_name }}, '$', '')::numeric(14, 2)
-{%- endmacro %}
-
-{% macro is_currency(column_name) -%}
-    ({{ column_name }} ~ '^\$-?[0-9]+(\.[0-9]{1,2})?$')
-{%- endmacro %}
-
-{% macro is_integer(column_name) -%}
-    ({{ column_name }} ~ '^-?[0-9]{1,18}$')
-{%- endmacro %}
-
-{% macro is_month_year(column_name) -%}
-    ({{ column_name }} ~ '^(0[1-9]|1[0-2])/[0-9]{4}$')
+    round(replace({{ column_name }}, '$', '')::numeric, 2)
 {%- endmacro %}
 
 {% macro parse_month_year(column_name) -%}
     to_date({{ column_name }}, 'MM/YYYY')
-{%- endmacro %}
-
-{% macro is_timestamp(column_name) -%}
-    ({{ column_name }} ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$')
 {%- endmacro %}
 
 {# Last four digits plus a keyed hash token: the number itself never leaves the raw layer. #}
@@ -33,7 +17,17 @@
     md5({{ "'" ~ env_var(var('pii_key_env'), 'demo-only-key') | replace("'", "''") ~ "'" }} || {{ column_name }})
 {%- endmacro %}
 
-{# Zips arrive as floats that lost their leading zeros: 6108.0 -> 06108. #}
+{# Zips arrive as floats that lost their leading zeros: 6108.0 -> 06108. Empty stays null. #}
 {% macro clean_zip(column_name) -%}
     lpad(split_part({{ column_name }}, '.', 1), 5, '0')
+{%- endmacro %}
+
+{# Whether a comma-separated `errors` field names this error (false when there are none). #}
+{% macro has_error(column_name, error_name) -%}
+    coalesce(strpos({{ column_name }}, '{{ error_name }}') > 0, false)
+{%- endmacro %}
+
+{# The loader lists the columns that would not cast in `_rops_invalid`; the first names the reason. #}
+{% macro unparseable_reason(invalid_column) -%}
+    'unparseable_' || split_part({{ invalid_column }}, ',', 1)
 {%- endmacro %}

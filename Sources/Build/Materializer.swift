@@ -66,6 +66,8 @@ struct Materializer {
             try runHooks(hooks.pre)
             try connection.execute("drop table if exists \(temporaryRelation) cascade")
             let created = try connection.execute("create table \(temporaryRelation) as\n\(body)")
+            // Statistics now, not when autovacuum gets round to it: the next model's plan depends on them.
+            try connection.execute("analyze \(temporaryRelation)")
             try createIndexes(on: temporaryRelation, table: temporary)
             try applyGrants(temporaryRelation, kind: "table")
             try swap(temporary, kind: "table")
@@ -101,6 +103,7 @@ struct Materializer {
             default:
                 affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
             }
+            try connection.execute("analyze \(target)")
             try runHooks(hooks.post)
             return affected
         }
@@ -113,6 +116,7 @@ struct Materializer {
             let concurrent = try hasUniqueIndex()
             try runHooks(hooks.pre)
             try connection.execute("refresh materialized view \(concurrent ? "concurrently " : "")\(target)")
+            try connection.execute("analyze \(target)")
             try runHooks(hooks.post)
             return MaterializationResult(message: concurrent ? "REFRESH CONCURRENTLY" : "REFRESH", rowsAffected: nil)
         }
@@ -122,6 +126,7 @@ struct Materializer {
             try runHooks(hooks.pre)
             try connection.execute("drop materialized view if exists \(temporaryRelation) cascade")
             try connection.execute("create materialized view \(temporaryRelation) as\n\(body)\nwith data")
+            try connection.execute("analyze \(temporaryRelation)")
             try connection.execute("comment on materialized view \(temporaryRelation) is \(try SQLText.literal(checksum))")
             try createIndexes(on: temporaryRelation, table: temporary)
             try applyGrants(temporaryRelation, kind: "materialized view")

@@ -59,6 +59,19 @@ public final class CSVScanner {
             }
         }
 
+        /// Calls `body` with field `index`'s value bytes (unquoted, unescaped), or nil when it is null.
+        public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+            let span = spans[index]
+            if !span.quoted && scanner.isNull(span) { return body(nil) }
+            return scanner.buffer.withUnsafeBufferPointer { pointer in
+                let slice = UnsafeBufferPointer(rebasing: pointer[span.start..<span.end])
+                guard span.hasEscapes else { return body(slice) }
+                var bytes: [UInt8] = []
+                CopyText.unescapeField(slice, span: span, options: scanner.options, into: &bytes)
+                return bytes.withUnsafeBufferPointer { body($0) }
+            }
+        }
+
         /// Appends the fields as COPY text columns (tab-separated, no line end).
         public func appendCopyText(into out: inout [UInt8]) {
             scanner.buffer.withUnsafeBufferPointer { pointer in

@@ -16,9 +16,11 @@ public struct LoadSpec: Sendable {
     public let valueColumn: String
     /// Column names declared in YAML (`columns:` of the table, or `loader.columns`); the header must match.
     public let declaredColumns: [String]
+    /// Column types checked while streaming (`types:`); failures are listed in `_rops_invalid`.
+    public let types: [(column: String, type: DeclaredType)]
 
     static let keys: Set<String> = ["path", "format", "header", "delimiter", "quote", "escape", "null", "columns",
-                                    "json_path", "layout", "key_column", "value_column", "max_record_bytes"]
+                                    "json_path", "layout", "key_column", "value_column", "max_record_bytes", "types"]
 
     /// Nil when the table has no loader block (it is loaded by something else).
     public static func from(_ source: SourceTable) throws -> LoadSpec? {
@@ -60,10 +62,22 @@ public struct LoadSpec: Sendable {
         if !csv.header && format == .csv && declared.isEmpty {
             throw error("a CSV file without a header needs `columns:`")
         }
+        var types: [(column: String, type: DeclaredType)] = []
+        if let value = block.get("types") {
+            guard case .dict(let entries) = value else { throw error("`types:` must map column names to types") }
+            for (key, typeValue) in zip(entries.keys, entries.values) {
+                guard let column = key.stringValue, let name = typeValue.stringValue else { throw error("`types:` must map column names to types") }
+                guard let type = DeclaredType(name: name) else {
+                    let names = DeclaredType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw error("unknown type '\(name)' for column '\(column)' in `types:`; use one of \(names)")
+                }
+                types.append((ColumnNames.normalise(column), type))
+            }
+        }
         return LoadSpec(source: source, pattern: pattern, format: format, csv: csv, layout: layout,
                         keyColumn: block.get("key_column")?.stringValue ?? "key",
                         valueColumn: block.get("value_column")?.stringValue ?? "value",
-                        declaredColumns: declared.map(ColumnNames.normalise))
+                        declaredColumns: declared.map(ColumnNames.normalise), types: types)
     }
 
     /// The files the pattern names, sorted; `*`, `?` and `[...]` match within one folder level.

@@ -134,6 +134,8 @@ public final class SourceLoader {
                 results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
                                             columns: columns, totalBytes: totalBytes, doneBefore: results))
             }
+            // Statistics before the swap, so the first staging query after a load is planned on real row counts.
+            try connection.execute("analyze \(SQLText.qualified(schema, loading))")
             try swap(loading, into: table)
             try swap(rejecting, into: table + "__rejected")
             for result in results { try recordSuccess(result, mode: "full") }
@@ -162,6 +164,7 @@ public final class SourceLoader {
             }
             let result = try loadFile(file, into: relation, rejectedInto: rejectedRelation, columns: columns,
                                       totalBytes: totalBytes, doneBefore: doneBefore)
+            try connection.execute("analyze \(relation)")
             try recordSuccess(result, mode: "append")
             return result
         }
@@ -172,7 +175,11 @@ public final class SourceLoader {
     private func createTables(data: String, rejected: String, columns: [String], ifMissing: Bool) throws {
         let guardClause = ifMissing ? "if not exists " : ""
         let columnList = columns.map { "\(SQLText.identifier($0)) text" }.joined(separator: ", ")
-        try connection.execute("create table \(guardClause)\(data) (\(columnList)\(ifMissing ? ", _rops_line bigint, _rops_file text" : ""))")
+        let invalidColumn = spec.types.isEmpty ? "" : ", _rops_invalid text"
+        try connection.execute("create table \(guardClause)\(data) (\(columnList)\(ifMissing ? ", _rops_line bigint, _rops_file text" : "")\(invalidColumn))")
+        if ifMissing && !spec.types.isEmpty {
+            try connection.execute("alter table \(data) add column if not exists _rops_invalid text")
+        }
         try connection.execute("""
             create table \(guardClause)\(rejected) (_rops_file text, _rops_line bigint, _rops_byte_offset bigint, reason text,
                 detail text, raw_text text, raw_bytes bytea, raw_truncated boolean)
@@ -215,7 +222,9 @@ public final class SourceLoader {
                 FileHandle.standardError.write(Data(String(format: "copy of %@: %.2fs\n", name, Date().timeIntervalSince(copyStart)).utf8))
             }
         }
-        let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns).map(SQLText.identifier).joined(separator: ", ")
+        let checks = try TypeChecks(spec.types, columns: columns, file: name)
+        let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns + (checks.isEmpty ? [] : ["_rops_invalid"]))
+            .map(SQLText.identifier).joined(separator: ", ")
         do {
             let format = spec.format == .json ? " with (format binary)" : ""
             try connection.copyIn("copy \(data) (\(copyColumns)) from stdin\(format)") { writer in
@@ -242,13 +251,17 @@ public final class SourceLoader {
                         CopyText.append(record.line, into: &out)
                         out.append(CopyText.tab)
                         record.appendCopyText(into: &out)
+                        if !checks.isEmpty {
+                            out.append(CopyText.tab)
+                            checks.appendFailures(of: record, copyText: &out)
+                        }
                         out.append(CopyText.newline)
                         rows += 1
                         try flushIfLarge()
                     }, onReject: { try spill.add($0) })
                 case .json:
                     out.append(contentsOf: CopyBinary.header)
-                    let fieldCount = columns.count + (singleLine ? 0 : 1)
+                    let fieldCount = columns.count + (singleLine ? 0 : 1) + (checks.isEmpty ? 0 : 1)
                     let onRow: JSONScan.RowHandler = { line, values in
                         if let problem = JSONValues.problem(values) {
                             try spill.add(Rejection(line: line, byteOffset: -1, reason: problem, detail: "a key or value is not valid UTF-8 text",
@@ -263,6 +276,7 @@ public final class SourceLoader {
                             case .text(let bytes): CopyBinary.appendText(bytes, into: &out)
                             }
                         }
+                        if !checks.isEmpty { CopyBinary.appendText(checks.failures(of: values), into: &out) }
                         rows += 1
                         try flushIfLarge()
                     }

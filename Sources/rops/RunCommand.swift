@@ -69,6 +69,7 @@ struct ModelRun {
             try PostgresConnection(dsn)
         }
         let testRun = withTests ? try BuildTests(session: session, selection: selection.selection) : nil
+        if let testRun { testRun.runUpfrontTests(on: try PostgresConnection(dsn)) }
         if let testRun { runner.afterModel = { model, connection in testRun.runTests(of: model, on: connection) } }
         let selected = Set(try session.selectedModels(selection.selection))
         let ids = runner.closure(of: selected)
@@ -169,6 +170,8 @@ struct ShowCommand: ParsableCommand {
 /// descendants of the model it guards.
 final class BuildTests: @unchecked Sendable {
     private let tests: [DataTest]
+    /// Tests of seeds and sources alone: they run once the seeds are loaded, before any model.
+    private let upfront: [DataTest]
     private let lock = NSLock()
     private var built: Set<String> = []
     private var started: Set<String> = []
@@ -179,7 +182,8 @@ final class BuildTests: @unchecked Sendable {
         let all = try TestSelection.tests(session: session, selection: selection)
         try TestSelection.writeCompiled(all, session: session)
         tests = all.filter { test in test.dependsOn.contains { $0.hasPrefix("model.") } }
-        reporter = TestLineReporter(total: tests.count)
+        upfront = all.filter { test in !test.dependsOn.contains { $0.hasPrefix("model.") } }
+        reporter = TestLineReporter(total: all.count)
     }
 
     /// Results, with tests whose models never all built reported as skipped.
@@ -189,6 +193,15 @@ final class BuildTests: @unchecked Sendable {
             TestResult(test: $0, status: .skipped, failures: 0, seconds: 0, message: "skipped: a model it reads was not built")
         }
         return collected + skipped
+    }
+
+    /// Runs the tests that read no model (seeds and sources only).
+    func runUpfrontTests(on connection: PostgresConnection) {
+        for test in upfront {
+            let result = TestExecutor.run(test, on: connection)
+            reporter.report(result)
+            lock.lock(); collected.append(result); lock.unlock()
+        }
     }
 
     /// Runs the tests that `model` completes; false when one with error severity failed.

@@ -7,8 +7,8 @@ checked as (
 final as (
     select
         -- ids
-        card_id_typed as card_id,
-        client_id_typed as client_id,
+        card_id,
+        holder_id as client_id,
         -- card (number masked; the CVV never leaves raw)
         card_brand,
         card_type,

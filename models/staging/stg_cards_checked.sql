@@ -6,26 +6,30 @@ source as (
     select * from {{ source('raw', 'cards') }}
 ),
 
-typed as (
+users as (
+    select client_id from {{ ref('stg_users') }}
+),
+
+numbered as (
     select
         source.*,
-        case when {{ is_integer('id') }} then id::integer end as card_id_typed,
-        case when {{ is_integer('client_id') }} then client_id::integer end as client_id_typed
+        case when _rops_invalid is null then id::integer end as card_id,
+        case when _rops_invalid is null then client_id::integer end as holder_id,
+        row_number() over (partition by case when _rops_invalid is null then id::integer end order by _rops_line) as occurrence
     from source
 ),
 
 checked as (
     select
-        typed.*,
+        numbered.*,
         case
-            when card_id_typed is null then 'unparseable_id'
-            when row_number() over (partition by card_id_typed order by _rops_line) > 1 then 'duplicate_id'
-            when not ({{ is_month_year('expires') }} and {{ is_month_year('acct_open_date') }}) then 'unparseable_date'
-            when not {{ is_currency('credit_limit') }} then 'unparseable_amount'
-            when client_id_typed is null or users.client_id is null then 'orphan_client'
+            when numbered._rops_invalid is not null then {{ unparseable_reason('numbered._rops_invalid') }}
+            when numbered.card_id is null then 'missing_id'
+            when numbered.occurrence > 1 then 'duplicate_id'
+            when users.client_id is null then 'orphan_client'
         end as reason
-    from typed
-    left join {{ ref('stg_users') }} as users on users.client_id = typed.client_id_typed
+    from numbered
+    left join users on users.client_id = numbered.holder_id
 )
 
 select * from checked

@@ -1,3 +1,4 @@
+-- Quarantined cards: the reason plus the raw fields that explain it (never the number or CVV).
 select
     _rops_file,
     _rops_line,

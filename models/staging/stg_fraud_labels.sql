@@ -1,5 +1,14 @@
-select
-    transaction_id_typed as transaction_id,
-    is_fraud = 'Yes' as is_fraud
-from {{ ref('stg_fraud_labels_checked') }}
-where reason is null
+with
+
+checked as (
+    select * from {{ ref('stg_fraud_labels_checked') }} where reason is null
+),
+
+final as (
+    select
+        transaction_id,
+        is_fraud
+    from checked
+)
+
+select * from final

@@ -1,29 +1,38 @@
 {{ config(materialized='ephemeral') }}
 
+{# Typed labels and the first problem per row as `reason`; inlined into the clean and rejected models. #}
+
 with
 
 source as (
     select * from {{ source('raw', 'fraud_labels') }}
 ),
 
-typed as (
-    select
-        source.*,
-        case when {{ is_integer('transaction_id') }} then transaction_id::bigint end as transaction_id_typed
-    from source
+duplicates as (
+    select * from {{ ref('stg_fraud_labels_duplicates') }}
+),
+
+transactions as (
+    select transaction_id from {{ ref('stg_transactions') }}
 ),
 
 checked as (
     select
-        typed.*,
+        source._rops_file,
+        source._rops_line,
+        source.transaction_id as raw_transaction_id,
+        source.is_fraud as raw_is_fraud,
+        case when source._rops_invalid is null then source.transaction_id::bigint end as transaction_id,
+        source.is_fraud = 'Yes' as is_fraud,
         case
-            when transaction_id_typed is null then 'unparseable_id'
-            when row_number() over (partition by transaction_id_typed order by _rops_line) > 1 then 'duplicate_id'
-            when is_fraud is null or is_fraud not in ('Yes', 'No') then 'bad_label'
+            when source._rops_invalid is not null then {{ unparseable_reason('source._rops_invalid') }}
+            when source.transaction_id is null then 'missing_id'
+            when source.transaction_id::bigint in (select transaction_id from duplicates) then 'duplicate_id'
+            when source.is_fraud is null or source.is_fraud not in ('Yes', 'No') then 'bad_label'
             when transactions.transaction_id is null then 'unknown_transaction'
         end as reason
-    from typed
-    left join {{ ref('stg_transactions') }} as transactions on transactions.transaction_id = typed.transaction_id_typed
+    from source
+    left join transactions on transactions.transaction_id = case when source._rops_invalid is null then source.transaction_id::bigint end
 )
 
 select * from checked

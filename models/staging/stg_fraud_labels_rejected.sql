@@ -2,7 +2,7 @@ select
     _rops_file,
     _rops_line,
     reason,
-    transaction_id,
-    is_fraud
+    raw_transaction_id as transaction_id,
+    raw_is_fraud as is_fraud
 from {{ ref('stg_fraud_labels_checked') }}
 where reason is not null

@@ -1,15 +1,14 @@
 with
 
-source as (
-    select * from {{ source('raw', 'mcc_codes') }}
+checked as (
+    select * from {{ ref('stg_merchant_categories_checked') }} where reason is null
 ),
 
 final as (
     select
-        mcc::integer as mcc,
+        mcc_code as mcc,
         description
-    from source
-    where {{ is_integer('mcc') }}
+    from checked
 )
 
 select * from final

@@ -7,7 +7,7 @@ checked as (
 final as (
     select
         -- ids
-        transaction_id_typed as transaction_id,
+        transaction_id,
         client_id_typed as client_id,
         card_id_typed as card_id,
         merchant_id::integer as merchant_id,
@@ -26,21 +26,18 @@ final as (
         use_chip = 'Online Transaction' as is_online,
         -- place: US state and country apart; online payments have neither
         merchant_city,
-        case when merchant_state ~ '^[A-Z]{2}$' then merchant_state end as merchant_state,
-        case
-            when merchant_state ~ '^[A-Z]{2}$' then 'United States'
-            else merchant_state
-        end as merchant_country,
-        case when zip is not null then {{ clean_zip('zip') }} end as merchant_zip,
-        -- errors
-        coalesce(string_to_array(errors, ','), '{}') as errors,
-        coalesce(errors like '%Bad CVV%', false) as has_bad_cvv,
-        coalesce(errors like '%Bad Expiration%', false) as has_bad_expiration,
-        coalesce(errors like '%Bad PIN%', false) as has_bad_pin,
-        coalesce(errors like '%Bad Card Number%', false) as has_bad_card_number,
-        coalesce(errors like '%Bad Zipcode%', false) as has_bad_zipcode,
-        coalesce(errors like '%Insufficient Balance%', false) as has_insufficient_balance,
-        coalesce(errors like '%Technical Glitch%', false) as has_technical_glitch
+        case when length(merchant_state) = 2 then merchant_state end as merchant_state,
+        case when length(merchant_state) = 2 then 'United States' else merchant_state end as merchant_country,
+        {{ clean_zip('zip') }} as merchant_zip,
+        -- errors: the list (null when there were none) and a flag per kind
+        string_to_array(errors, ',') as errors,
+        {{ has_error('errors', 'Bad CVV') }} as has_bad_cvv,
+        {{ has_error('errors', 'Bad Expiration') }} as has_bad_expiration,
+        {{ has_error('errors', 'Bad PIN') }} as has_bad_pin,
+        {{ has_error('errors', 'Bad Card Number') }} as has_bad_card_number,
+        {{ has_error('errors', 'Bad Zipcode') }} as has_bad_zipcode,
+        {{ has_error('errors', 'Insufficient Balance') }} as has_insufficient_balance,
+        {{ has_error('errors', 'Technical Glitch') }} as has_technical_glitch
     from checked
 )
 

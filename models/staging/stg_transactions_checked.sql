@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='ephemeral') }}
+
+{# Every value typed (null where the loader found it would not cast) and the first problem per row
+    as `reason`. Inlined into stg_transactions and its rejected companion; PostgreSQL computes only
+    the columns each of them selects. The reason is decided on the raw text and two small lookups so
+    that the 13M-row pass stays cheap: a row whose card belongs to its client has a valid client too
+    (stg_cards holds only cards of known clients), so the client lookup runs only for the rare rest. #}
 
 with
 
@@ -6,34 +12,45 @@ source as (
     select * from {{ source('raw', 'transactions') }}
 ),
 
-typed as (
-    select
-        source.*,
-        case when {{ is_integer('id') }} then id::bigint end as transaction_id_typed,
-        case when {{ is_integer('client_id') }} then client_id::integer end as client_id_typed,
-        case when {{ is_integer('card_id') }} then card_id::integer end as card_id_typed,
-        case when {{ is_integer('mcc') }} then mcc::integer end as mcc_typed
-    from source
+duplicates as (
+    select * from {{ ref('stg_transactions_duplicates') }}
+),
+
+users as (
+    select client_id from {{ ref('stg_users') }}
+),
+
+cards as (
+    select card_id, client_id from {{ ref('stg_cards') }}
+),
+
+categories as (
+    select mcc from {{ ref('stg_merchant_categories') }}
 ),
 
 checked as (
     select
-        typed.*,
+        source.*,
+        case when source._rops_invalid is null then source.id::bigint end as transaction_id,
+        case when source._rops_invalid is null then source.client_id::integer end as client_id_typed,
+        case when source._rops_invalid is null then source.card_id::integer end as card_id_typed,
+        case when source._rops_invalid is null then source.mcc::integer end as mcc_typed,
         case
-            when transaction_id_typed is null then 'unparseable_id'
-            when row_number() over (partition by transaction_id_typed order by _rops_line) > 1 then 'duplicate_id'
-            when not {{ is_timestamp('date') }} then 'unparseable_date'
-            when not {{ is_currency('amount') }} then 'unparseable_amount'
-            when not {{ is_integer('merchant_id') }} then 'unparseable_merchant'
-            when users.client_id is null then 'orphan_client'
-            when cards.card_id is null then 'orphan_card'
-            when cards.client_id <> typed.client_id_typed then 'card_of_another_client'
+            when source._rops_invalid is not null then {{ unparseable_reason('source._rops_invalid') }}
+            when source.id is null then 'missing_id'
+            when source.date is null or source.amount is null then 'missing_value'
+            when (source._rops_file, source._rops_line) in (select _rops_file, _rops_line from duplicates) then 'duplicate_id'
+            when cards.client_id is distinct from source.client_id::integer then
+                case
+                    when source.client_id is null or source.client_id::integer not in (select client_id from users) then 'orphan_client'
+                    when cards.card_id is null then 'orphan_card'
+                    else 'card_of_another_client'
+                end
             when categories.mcc is null then 'unknown_mcc'
         end as reason
-    from typed
-    left join {{ ref('stg_users') }} as users on users.client_id = typed.client_id_typed
-    left join {{ ref('stg_cards') }} as cards on cards.card_id = typed.card_id_typed
-    left join {{ ref('stg_merchant_categories') }} as categories on categories.mcc = typed.mcc_typed
+    from source
+    left join cards on cards.card_id = case when source._rops_invalid is null then source.card_id::integer end
+    left join categories on categories.mcc = case when source._rops_invalid is null then source.mcc::integer end
 )
 
 select * from checked

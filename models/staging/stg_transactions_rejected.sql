@@ -1,3 +1,4 @@
+-- Quarantined payments: the reason and the raw text of the row.
 select
     _rops_file,
     _rops_line,

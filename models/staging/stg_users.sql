@@ -7,7 +7,7 @@ checked as (
 final as (
     select
         -- ids
-        id::integer as client_id,
+        client_id,
         -- person (no name or address: those stay in raw)
         current_age::integer as current_age,
         retirement_age::integer as retirement_age,

@@ -1,9 +1,11 @@
+-- Quarantined clients: the reason plus the raw fields that explain it (never the address).
 select
     _rops_file,
     _rops_line,
     reason,
     id,
     current_age,
+    birth_year,
     per_capita_income,
     yearly_income,
     total_debt,

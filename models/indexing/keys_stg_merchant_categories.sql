@@ -1,0 +1,1 @@
+{{ ensure_primary_key(ref('stg_merchant_categories'), ['mcc']) }}

@@ -1,0 +1,1 @@
+{{ ensure_primary_key(ref('stg_users'), ['client_id']) }}

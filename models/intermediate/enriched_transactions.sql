@@ -1,0 +1,92 @@
+{{ config(
+    materialized='materialized_view',
+    indexes=[
+        {'columns': ['transaction_id'], 'unique': true},
+        {'columns': ['client_id', 'transacted_at']},
+    ]
+) }}
+
+-- depends_on: {{ ref('keys_stg_transactions') }}, {{ ref('keys_stg_fraud_labels') }}
+
+{# The one big table: every clean payment with its card, client, category and label. A
+    materialized view with a unique index, so `rops build` refreshes it concurrently (readers keep
+    the old rows until the new ones are ready). #}
+
+with
+
+transactions as (
+    select * from {{ ref('stg_transactions') }}
+),
+
+labels as (
+    select * from {{ ref('stg_fraud_labels') }}
+),
+
+cards as (
+    select * from {{ ref('stg_cards') }}
+),
+
+users as (
+    select * from {{ ref('stg_users') }}
+),
+
+categories as (
+    select * from {{ ref('stg_merchant_categories') }}
+),
+
+category_groups as (
+    select * from {{ ref('merchant_category_groups') }}
+),
+
+final as (
+    select
+        -- keys
+        transactions.transaction_id,
+        transactions.client_id,
+        transactions.card_id,
+        transactions.merchant_id,
+        transactions.mcc,
+        -- time
+        transactions.transacted_at,
+        transactions.transacted_at::date as transacted_on,
+        extract(year from transactions.transacted_at)::integer as transaction_year,
+        extract(hour from transactions.transacted_at)::integer as hour_of_day,
+        extract(isodow from transactions.transacted_at)::integer as day_of_week,
+        -- money
+        transactions.amount_usd,
+        -- how and where
+        transactions.channel,
+        transactions.is_online,
+        transactions.merchant_city,
+        transactions.merchant_state,
+        transactions.merchant_country,
+        transactions.merchant_zip,
+        -- category
+        categories.description as category,
+        coalesce(category_groups.category_group, 'everyday') as category_group,
+        coalesce(category_groups.risk_tier, 'standard') as risk_tier,
+        -- card and client
+        cards.card_brand,
+        cards.card_type,
+        cards.card_last4,
+        users.current_age as client_age,
+        users.gender as client_gender,
+        users.credit_score as client_credit_score,
+        -- errors
+        transactions.errors,
+        transactions.has_bad_cvv,
+        transactions.has_bad_expiration,
+        transactions.has_insufficient_balance,
+        -- label: null when the payment is not in the labels file
+        labels.transaction_id is not null as is_labelled,
+        labels.is_fraud,
+        case when labels.is_fraud then transactions.amount_usd else 0 end as fraud_loss_usd
+    from transactions
+    left join labels on labels.transaction_id = transactions.transaction_id
+    join cards on cards.card_id = transactions.card_id
+    join users on users.client_id = transactions.client_id
+    join categories on categories.mcc = transactions.mcc
+    left join category_groups on category_groups.mcc = transactions.mcc
+)
+
+select * from final

@@ -1,0 +1,22 @@
+{{ config(materialized='operation') }}
+
+-- depends_on: {{ ref('kpis') }}, {{ ref('vampire_index') }}, {{ ref('merchant_risk') }}, {{ ref('high_risk_categories') }}
+-- depends_on: {{ ref('daily_loss') }}, {{ ref('cumulative_loss') }}, {{ ref('year_options') }}, {{ ref('state_options') }}
+-- depends_on: {{ ref('client_risk') }}, {{ ref('client_cards') }}, {{ ref('client_transactions') }}
+-- depends_on: {{ ref('load_history') }}, {{ ref('rejected_rows') }}, {{ ref('freshness') }}
+
+{# The dashboard's role: it can read the queries schema and nothing else. Views run with their
+    owner's rights, so the role needs no access to staging or raw. A login role without a password:
+    it connects over the cluster's local socket; give it a password yourself for TCP. #}
+{%- set role = var('dashboard_role', 'fraud_dashboard') %}
+
+do $rops$
+begin
+    if not exists (select from pg_roles where rolname = '{{ role }}') then
+        create role {{ role }} login;
+    end if;
+end
+$rops$;
+grant usage on schema {{ this.schema }} to {{ role }};
+grant select on all tables in schema {{ this.schema }} to {{ role }};
+alter default privileges in schema {{ this.schema }} grant select on tables to {{ role }};
