@@ -6,7 +6,9 @@ DATAGEN    := .build/release/rops-datagen
 # Demo size; `make demo TRANSACTIONS=13305915` for the full volume.
 TRANSACTIONS ?= 1000000
 
-.PHONY: all build release test demo bench clean db-stop
+VENV       := .venv-dashboard
+
+.PHONY: all build release test test-dashboard demo dashboard bench clean db-stop
 
 all: build
 
@@ -17,10 +19,25 @@ release:
 	$(SWIFT) build -c release --product rops
 	$(SWIFT) build -c release --product rops-datagen
 
-## test: build and run every test suite (unit + integration against a real PostgreSQL).
+## test: build and run every test suite (unit + integration against a real PostgreSQL), then the
+## dashboard's tests (AppTest and headless chromium against a database built from generated data).
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	dashboard/tests/run
+
+test-dashboard:
+	$(SWIFT) build
+	dashboard/tests/run
+
+$(VENV)/bin/streamlit: dashboard/requirements.txt dashboard/requirements-test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r dashboard/requirements-test.txt
+	touch $@
+
+## dashboard: the Streamlit app over the queries views of the database `make demo` built.
+dashboard: $(VENV)/bin/streamlit
+	$(VENV)/bin/streamlit run dashboard/app.py
 
 ## demo: the whole pipeline on the embedded PostgreSQL: generate data (if data/raw is empty),
 ## load, build (seeds, models, tests), docs.

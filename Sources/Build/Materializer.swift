@@ -176,7 +176,15 @@ struct Materializer {
         }
         try renameIndexes(table: identifier)
         for view in viewsToRecreate {
-            try connection.execute("create or replace view \(view.relation) as\n\(view.sql)")
+            // A view whose new SQL reads a relation this run has not built yet cannot come back
+            // now; it stays dropped until the runner reaches it later in the same run.
+            try connection.execute("savepoint rops_recreate_view")
+            do {
+                try connection.execute("create or replace view \(view.relation) as\n\(view.sql)")
+                try connection.execute("release savepoint rops_recreate_view")
+            } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
+                try connection.execute("rollback to savepoint rops_recreate_view")
+            }
         }
     }
 

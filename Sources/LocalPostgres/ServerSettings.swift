@@ -7,7 +7,9 @@ enum ServerSettings {
         // A quarter of RAM for shared buffers (capped), as the PostgreSQL docs suggest for a dedicated server.
         let sharedBuffers = max(128, min(memoryMB / 4, 4096))
         let maintenance = max(64, min(memoryMB / 16, 2048))
-        let workMem = max(16, min(memoryMB / 128, 256))
+        // Builds join and sort tens of millions of rows with at most a few queries at once: a large
+        // work_mem keeps their hash tables and sorts in memory instead of spilling to disk.
+        let workMem = max(16, min(memoryMB / 24, 1024))
         let effectiveCache = max(512, memoryMB / 2)
         return """
         # Written by rops for the embedded default cluster; rops rewrites it on every start.
@@ -33,6 +35,10 @@ enum ServerSettings {
         max_parallel_workers = 2
         max_parallel_workers_per_gather = 2
         max_parallel_maintenance_workers = 2
+        # Wide CREATE TABLE AS results are worth moving through a Gather: the workers do the joins
+        # and expressions while the leader writes.
+        parallel_setup_cost = 100
+        parallel_tuple_cost = 0.01
         random_page_cost = 1.1
         jit = off
         dynamic_shared_memory_type = posix

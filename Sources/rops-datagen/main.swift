@@ -14,6 +14,9 @@ struct DataGen: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output folder.") var out = "data/raw"
     @Option(help: "Share of labelled transactions that are fraud.") var fraudRate = 0.0015
+    @Option(help: ArgumentHelp("Inject defects into this share of transaction lines (e.g. 0.001) and write dirty_manifest.json.",
+                               discussion: "Defects: bad amounts, unparseable dates, orphan client and card ids, unknown MCCs, duplicate ids, ragged lines, bad UTF-8, and labels for unknown transactions."))
+    var dirty: Double?
 
     func run() throws {
         let start = Date()
@@ -24,6 +27,12 @@ struct DataGen: ParsableCommand {
         let cards = try generator.writeCards(order: order)
         try Data(MCCFile.bytes).write(to: URL(fileURLWithPath: out + "/mcc_codes.json"))
         let (rows, labels, frauds) = try generator.writeTransactions(users: users, cards: cards, targetFraudRate: fraudRate)
+        if let dirty {
+            guard dirty > 0 && dirty < 1 else { throw ValidationError("--dirty takes a share between 0 and 1, such as 0.001") }
+            var injector = DefectInjector(rate: dirty, random: Random(seed: seed &+ 0x5EED_D1))
+            let defects = try injector.inject(into: out)
+            print("injected \(defects.count) defects; see \(out)/dirty_manifest.json")
+        }
         print(String(format: "wrote %d transactions, %d labels (%d fraud, %.3f%%), %d cards, %d users to %@ in %.1fs",
                      rows, labels, frauds, labels > 0 ? 100 * Double(frauds) / Double(labels) : 0, generator.cards, generator.users,
                      out, Date().timeIntervalSince(start)))

@@ -16,7 +16,8 @@ struct Rops: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [LoadCommand.self, SeedCommand.self, RunCommand.self, TestCommand.self, BuildCommand.self,
-                      CompileCommand.self, ListCommand.self, ShowCommand.self, DocsCommand.self, DBCommand.self, DebugCommand.self]
+                      CompileCommand.self, ListCommand.self, ShowCommand.self, DocsCommand.self, DBCommand.self, DebugCommand.self,
+                      MenuCommand.self]
     )
 
     static func main() {
@@ -38,6 +39,17 @@ struct Rops: ParsableCommand {
         }
         Console.error(UserFacingError.describe(error))
         if let postgres = error as? PostgresClientErrorInfo, postgres.isCancellation { return 130 }
+        return 1
+    }
+
+    /// Like `report`, for a command run from the menu: prints the error and returns the code, never exits.
+    static func reportWithoutExiting(_ error: Error) -> Int32 {
+        if let exit = error as? ExitCode { return exit.rawValue }
+        if isArgumentParserError(error) {
+            Console.error(fullMessage(for: error))
+            return exitCode(for: error).rawValue
+        }
+        Console.error(UserFacingError.describe(error))
         return 1
     }
 

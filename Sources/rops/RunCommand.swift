@@ -81,8 +81,9 @@ struct ModelRun {
                             to: session.targetPath + "/manifest.json")
         let results = try runner.run(ids)
         let elapsed = Date().timeIntervalSince(start)
-        try Artifacts.write(Artifacts.runResults(results, elapsed: elapsed, arguments: CommandLine.arguments),
-                            to: session.targetPath + "/run_results.json")
+        var runResults = Artifacts.runResults(results, elapsed: elapsed, arguments: CommandLine.arguments)
+        if let testRun { runResults = TestSelection.appendingTests(testRun.results, to: runResults) }
+        try Artifacts.write(runResults, to: session.targetPath + "/run_results.json")
         let count = { (status: NodeResult.Status) in results.filter { $0.status == status }.count }
         var testsFailed = 0
         if let testRun {

@@ -69,15 +69,26 @@ enum TestSelection {
         for test in tests { try FileWriter.write(test.sql + "\n", to: folder + "/" + test.name + ".sql") }
     }
 
+    static func json(_ result: TestResult) -> JSONValue {
+        .object([("unique_id", .string(result.test.uniqueId)), ("status", .string(result.status.rawValue)),
+                 ("failures", .int(result.failures)), ("execution_time", .double(result.seconds)),
+                 ("message", .string(result.message)), ("compiled_code", .string(result.test.sql))])
+    }
+
+    /// `rops build`'s run_results: the models' results followed by the tests', as `dbt build` writes them.
+    static func appendingTests(_ results: [TestResult], to runResults: JSONValue) -> JSONValue {
+        guard case .object(let pairs) = runResults else { return runResults }
+        return .object(pairs.map { key, value in
+            guard key == "results", case .array(let items) = value else { return (key, value) }
+            return (key, .array(items + results.map(json)))
+        })
+    }
+
     static func writeResults(_ results: [TestResult], session: ProjectSession, elapsed: Double, junit: String?) throws {
         let json = JSONValue.object([
             ("metadata", .object([("generator", .string("rops"))])),
             ("elapsed_time", .double(elapsed)),
-            ("results", .array(results.map { result in
-                .object([("unique_id", .string(result.test.uniqueId)), ("status", .string(result.status.rawValue)),
-                         ("failures", .int(result.failures)), ("execution_time", .double(result.seconds)),
-                         ("message", .string(result.message)), ("compiled_code", .string(result.test.sql))])
-            })),
+            ("results", .array(results.map(Self.json))),
         ])
         try Artifacts.write(json, to: session.targetPath + "/run_results.json")
         if let junit {

@@ -15,7 +15,6 @@ activity as (
     select
         client_id,
         {{ fraud_measures() }},
-        count(distinct card_id) as cards_used,
         min(transacted_at) as first_transaction_at,
         max(transacted_at) as last_transaction_at
     from enriched
@@ -36,7 +35,6 @@ final as (
         coalesce(activity.labelled_transactions, 0) as labelled_transactions,
         coalesce(activity.fraud_cases, 0) as fraud_cases,
         coalesce(activity.fraud_loss_usd, 0) as fraud_loss_usd,
-        coalesce(activity.cards_used, 0) as cards_used,
         activity.first_transaction_at,
         activity.last_transaction_at
     from users

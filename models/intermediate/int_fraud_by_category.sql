@@ -12,11 +12,10 @@ final as (
         merchant_state,
         mcc,
         category,
-        category_group,
         risk_tier,
         {{ fraud_measures() }}
     from enriched
-    group by 1, 2, 3, 4, 5, 6, 7
+    group by 1, 2, 3, 4, 5, 6
 )
 
 select * from final

@@ -1,4 +1,7 @@
--- Fraud loss per day over everything, with the running total since the first day.
+{{ config(materialized='table') }}
+
+-- Fraud loss per day over everything, with the running total since the first day. A table: the
+-- running total over ten years of days is computed once per build, not per page view.
 with
 
 daily as (

@@ -1,8 +1,13 @@
 -- How current the data is: the newest payment and the last successful load.
 with
 
-payments as (
-    select max(transacted_at) as newest_transaction_at, count(*) as transactions from {{ ref('stg_transactions') }}
+-- max() reads the end of the transacted_at index; the count comes from the monthly rollup.
+newest as (
+    select max(transacted_at) as newest_transaction_at from {{ ref('stg_transactions') }}
+),
+
+volume as (
+    select sum(transactions) as transactions from {{ ref('int_fraud_by_month') }}
 ),
 
 loads as (
@@ -10,8 +15,9 @@ loads as (
 ),
 
 final as (
-    select payments.newest_transaction_at, payments.transactions, loads.last_loaded_at
-    from payments
+    select newest.newest_transaction_at, volume.transactions, loads.last_loaded_at
+    from newest
+    cross join volume
     cross join loads
 )
 

@@ -10,14 +10,13 @@ totals as (
     select
         mcc,
         category,
-        category_group,
         risk_tier,
         sum(transactions) as transactions,
         sum(labelled_transactions) as labelled_transactions,
         sum(fraud_cases) as fraud_cases,
         sum(fraud_loss_usd) as fraud_loss_usd
     from categories
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
 ),
 
 final as (

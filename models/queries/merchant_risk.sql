@@ -12,7 +12,6 @@ final as (
         merchant_state,
         mcc,
         category,
-        category_group,
         risk_tier,
         transactions,
         amount_usd,

@@ -6,7 +6,7 @@ states as (
 ),
 
 seen as (
-    select distinct merchant_state from {{ ref('int_fraud_by_day') }} where merchant_state is not null
+    select distinct merchant_state from {{ ref('int_fraud_by_month') }} where merchant_state is not null
 ),
 
 final as (

@@ -1,0 +1,72 @@
+"""Altair charts with one look: labelled axes, percentages as percentages, a colour per channel."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+CHANNEL_COLOURS = alt.Scale(domain=["swipe", "chip", "online"], range=["#4c78a8", "#72b7b2", "#e45756"])
+FRAUD = "#e45756"
+VOLUME = "#9ecae9"
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def sparkline(frame: pd.DataFrame, field: str, title: str, percent: bool = False) -> alt.Chart:
+    return (alt.Chart(frame, height=90, title=title)
+            .mark_area(line=True, opacity=0.3)
+            .encode(x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0)),
+                    y=alt.Y(f"{field}:Q", title=None, axis=alt.Axis(format=".2%" if percent else "~s")),
+                    tooltip=[alt.Tooltip("month:T", format="%b %Y"),
+                             alt.Tooltip(f"{field}:Q", format=".3%" if percent else ",.0f")]))
+
+
+def rate_by_hour(frame: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(frame).encode(x=alt.X("hour_of_day:O", title="Hour of day (merchant local time)"))
+    volume = base.mark_bar(color=VOLUME, opacity=0.6).encode(
+        y=alt.Y("transactions:Q", title="Payments", axis=alt.Axis(format="~s")),
+        tooltip=[alt.Tooltip("hour_of_day:O", title="Hour"), alt.Tooltip("transactions:Q", format=",")])
+    rate = base.mark_line(color=FRAUD, point=True, strokeWidth=3).encode(
+        y=alt.Y("fraud_rate:Q", title="Fraud rate (labelled payments)", axis=alt.Axis(format=".2%", titleColor=FRAUD)),
+        tooltip=[alt.Tooltip("hour_of_day:O", title="Hour"), alt.Tooltip("fraud_rate:Q", format=".3%"),
+                 alt.Tooltip("fraud_cases:Q", format=",")])
+    return alt.layer(volume, rate).resolve_scale(y="independent").properties(height=360)
+
+
+def heatmap(frame: pd.DataFrame) -> alt.Chart:
+    frame = frame.assign(weekday=frame["day_of_week"].map(lambda d: WEEKDAYS[int(d) - 1]))
+    return (alt.Chart(frame, height=260)
+            .mark_rect()
+            .encode(x=alt.X("hour_of_day:O", title="Hour of day"),
+                    y=alt.Y("weekday:O", title=None, sort=WEEKDAYS),
+                    color=alt.Color("fraud_rate:Q", title="Fraud rate", scale=alt.Scale(scheme="reds"),
+                                    legend=alt.Legend(format=".2%")),
+                    tooltip=["weekday", "hour_of_day", alt.Tooltip("fraud_rate:Q", format=".3%"),
+                             alt.Tooltip("labelled_transactions:Q", format=",")]))
+
+
+def category_bars(frame: pd.DataFrame) -> alt.Chart:
+    return (alt.Chart(frame, height=max(200, 22 * len(frame)))
+            .mark_bar(color=FRAUD)
+            .encode(x=alt.X("fraud_rate:Q", title="Fraud rate (labelled payments)", axis=alt.Axis(format=".1%")),
+                    y=alt.Y("category:N", title=None, sort="-x"),
+                    tooltip=["category", alt.Tooltip("fraud_rate:Q", format=".2%"), alt.Tooltip("fraud_cases:Q", format=","),
+                             alt.Tooltip("fraud_loss_usd:Q", format="$,.0f")]))
+
+
+def daily_loss(frame: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(frame).encode(x=alt.X("transacted_on:T", title="Day"))
+    bars = base.mark_bar(color=FRAUD, opacity=0.5).encode(
+        y=alt.Y("fraud_loss_usd:Q", title="Fraud loss per day (USD)", axis=alt.Axis(format="$~s")),
+        tooltip=[alt.Tooltip("transacted_on:T"), alt.Tooltip("fraud_loss_usd:Q", format="$,.2f")])
+    line = base.mark_line(color="#333333").encode(
+        y=alt.Y("cumulative_loss_usd:Q", title="Cumulative fraud loss (USD)", axis=alt.Axis(format="$~s")),
+        tooltip=[alt.Tooltip("transacted_on:T"), alt.Tooltip("cumulative_loss_usd:Q", format="$,.0f")])
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=360)
+
+
+def reasons(frame: pd.DataFrame) -> alt.Chart:
+    return (alt.Chart(frame, height=max(160, 24 * len(frame)))
+            .mark_bar()
+            .encode(x=alt.X("rejected_rows:Q", title="Quarantined rows"),
+                    y=alt.Y("label:N", title=None, sort="-x"),
+                    color=alt.Color("stage:N", title="Stage"),
+                    tooltip=["stage", "table_name", "reason", alt.Tooltip("rejected_rows:Q", format=",")]))
