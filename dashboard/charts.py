@@ -11,12 +11,13 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def sparkline(frame: pd.DataFrame, field: str, title: str, percent: bool = False) -> alt.Chart:
-    return (alt.Chart(frame, height=90, title=title)
-            .mark_area(line=True, opacity=0.3)
+    return (alt.Chart(frame)
+            .mark_area(line={"color": "#4c78a8"}, color="#4c78a8", opacity=0.25)
             .encode(x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0)),
-                    y=alt.Y(f"{field}:Q", title=None, axis=alt.Axis(format=".2%" if percent else "~s")),
+                    y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=".2%" if percent else "~s")),
                     tooltip=[alt.Tooltip("month:T", format="%b %Y"),
-                             alt.Tooltip(f"{field}:Q", format=".3%" if percent else ",.0f")]))
+                             alt.Tooltip(f"{field}:Q", format=".3%" if percent else ",.0f")])
+            .properties(height=140))
 
 
 def rate_by_hour(frame: pd.DataFrame) -> alt.LayerChart:
@@ -24,7 +25,7 @@ def rate_by_hour(frame: pd.DataFrame) -> alt.LayerChart:
     volume = base.mark_bar(color=VOLUME, opacity=0.6).encode(
         y=alt.Y("transactions:Q", title="Payments", axis=alt.Axis(format="~s")),
         tooltip=[alt.Tooltip("hour_of_day:O", title="Hour"), alt.Tooltip("transactions:Q", format=",")])
-    rate = base.mark_line(color=FRAUD, point=True, strokeWidth=3).encode(
+    rate = base.mark_line(color=FRAUD, point=alt.OverlayMarkDef(color=FRAUD), strokeWidth=3).encode(
         y=alt.Y("fraud_rate:Q", title="Fraud rate (labelled payments)", axis=alt.Axis(format=".2%", titleColor=FRAUD)),
         tooltip=[alt.Tooltip("hour_of_day:O", title="Hour"), alt.Tooltip("fraud_rate:Q", format=".3%"),
                  alt.Tooltip("fraud_cases:Q", format=",")])

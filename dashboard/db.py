@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -68,8 +70,12 @@ class Settings:
 
 
 @st.cache_resource(show_spinner=False)
+def _cached_embedded_url() -> str | None:
+    return _embedded_url()
+
+
 def settings() -> Settings:
-    url = os.environ.get("DB_CONNECTION_STRING") or _dotenv("DB_CONNECTION_STRING") or _embedded_url()
+    url = os.environ.get("DB_CONNECTION_STRING") or _dotenv("DB_CONNECTION_STRING") or _cached_embedded_url()
     if not url:
         raise DashboardError(
             "No database to read from.",
@@ -78,9 +84,8 @@ def settings() -> Settings:
     return Settings(url=url, role=os.environ.get("DASHBOARD_ROLE", DEFAULT_ROLE))
 
 
-def connect() -> psycopg.Connection:
+def connect(config: Settings) -> psycopg.Connection:
     """A read-only session as the dashboard role (set at connection start, so every query runs as it)."""
-    config = settings()
     try:
         connection = psycopg.connect(config.url, options=f"-c role={config.role}", connect_timeout=5, autocommit=True)
     except psycopg.OperationalError as error:
@@ -97,39 +102,53 @@ def connect() -> psycopg.Connection:
 
 
 @st.cache_resource(show_spinner=False)
-def _shared_connection() -> psycopg.Connection:
-    return connect()
+def _shared_connection(config: Settings) -> psycopg.Connection:
+    return connect(config)
 
 
 def query(sql: str, params: dict | None = None) -> pd.DataFrame:
-    """Rows of `sql` with `params` bound, cached for 30 seconds."""
-    return _cached_query(sql, tuple(sorted((params or {}).items())))
+    """Rows of `sql` with `params` bound, cached for 30 seconds (per database)."""
+    return _cached_query(settings(), sql, tuple(sorted((params or {}).items())))
 
 
 def live_query(sql: str, params: dict | None = None) -> pd.DataFrame:
     """Like `query`, cached for 2 seconds: for the auto-refreshing loss monitor."""
-    return _live_query(sql, tuple(sorted((params or {}).items())))
+    return _live_query(settings(), sql, tuple(sorted((params or {}).items())))
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _cached_query(sql: str, params: tuple) -> pd.DataFrame:
-    return run(sql, dict(params))
+def _cached_query(config: Settings, sql: str, params: tuple) -> pd.DataFrame:
+    return run(config, sql, dict(params))
 
 
 @st.cache_data(ttl=2, show_spinner=False)
-def _live_query(sql: str, params: tuple) -> pd.DataFrame:
-    return run(sql, dict(params))
+def _live_query(config: Settings, sql: str, params: tuple) -> pd.DataFrame:
+    return run(config, sql, dict(params))
 
 
-def run(sql: str, params: dict | None = None) -> pd.DataFrame:
+def _numbers_as_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """PostgreSQL numeric arrives as Decimal objects and dates as date objects, which charts cannot
+    scale: make them floats and datetimes."""
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if values.empty:
+            continue
+        if isinstance(values.iloc[0], Decimal):
+            frame[column] = frame[column].astype(float)
+        elif type(values.iloc[0]) is date:
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def run(config: Settings, sql: str, params: dict | None = None) -> pd.DataFrame:
     """Runs `sql` uncached; reconnects once if the shared connection dropped."""
     for attempt in (1, 2):
-        connection = _shared_connection()
+        connection = _shared_connection(config)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params or {})
                 columns = [d.name for d in cursor.description]
-                return pd.DataFrame(cursor.fetchall(), columns=columns)
+                return _numbers_as_floats(pd.DataFrame(cursor.fetchall(), columns=columns))
         except psycopg.errors.UndefinedTable as error:
             raise DashboardError("The dashboard's views are missing.",
                                  f"Run `rops build` to create the queries layer. ({error.diag.message_primary})") from None
@@ -137,7 +156,7 @@ def run(sql: str, params: dict | None = None) -> pd.DataFrame:
             raise DashboardError("The dashboard role may not read this view.",
                                  f"Run `rops build` again; it grants the role the queries schema. ({error.diag.message_primary})") from None
         except psycopg.OperationalError:
-            _shared_connection.clear()
+            _shared_connection.clear()  # a new connection on the next attempt
             if attempt == 2:
                 raise DashboardError("The database connection was lost.",
                                      "Check that the database is running (`rops db status`).") from None

@@ -37,12 +37,12 @@ def render(filters: Filters) -> None:
     st.caption(f"Age {int(row.current_age)} · {row.gender} · yearly income ${float(row.yearly_income_usd):,.0f} · "
                f"debt ${float(row.total_debt_usd):,.0f} · last payment {row.last_transaction_at}")
     st.subheader("Cards (masked)")
-    st.dataframe(db.query(CARDS, {"client": client}), hide_index=True, use_container_width=True)
+    st.dataframe(db.query(CARDS, {"client": client}), hide_index=True, width="stretch")
     st.subheader("Recent payments")
-    st.dataframe(db.query(RECENT, {"client": client}), hide_index=True, use_container_width=True)
+    st.dataframe(db.query(RECENT, {"client": client}), hide_index=True, width="stretch")
     st.subheader("Fraud history")
     fraud = db.query(FRAUD, {"client": client})
     if fraud.empty:
         st.write("No labelled fraud for this client.")
     else:
-        st.dataframe(fraud, hide_index=True, use_container_width=True)
+        st.dataframe(fraud, hide_index=True, width="stretch")

@@ -33,4 +33,4 @@ def live(filters: Filters) -> None:
     last = daily.iloc[-1]
     second.metric(f"Loss on {last.transacted_on}", f"${float(last.fraud_loss_usd):,.0f}")
     third.metric("Fraud cases", f"{int(daily.fraud_cases.sum()):,}")
-    st.altair_chart(charts.daily_loss(daily), use_container_width=True)
+    st.altair_chart(charts.daily_loss(daily), width="stretch")

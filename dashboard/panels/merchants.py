@@ -15,7 +15,7 @@ CATEGORIES = f"""
     from queries.merchant_risk where {WHERE}
     group by mcc, category, risk_tier
     having sum(labelled_transactions) >= %(floor)s
-    order by fraud_rate desc nulls last, fraud_cases desc
+    order by fraud_rate desc nulls last, fraud_cases desc, mcc
 """
 
 
@@ -28,9 +28,9 @@ def render(filters: Filters) -> None:
     if categories.empty:
         st.info("No category reaches the volume floor with these filters; lower the floor.")
         return
-    st.altair_chart(charts.category_bars(categories.head(top)), use_container_width=True)
+    st.altair_chart(charts.category_bars(categories.head(top)), width="stretch")
     table = categories.assign(fraud_rate=categories.fraud_rate.astype(float))
-    st.dataframe(table, hide_index=True, use_container_width=True,
+    st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"fraud_rate": st.column_config.NumberColumn("fraud rate", format="percent"),
                                 "fraud_loss_usd": st.column_config.NumberColumn("fraud loss", format="dollar"),
                                 "transactions": st.column_config.NumberColumn("payments", format="localized"),

@@ -38,7 +38,7 @@ def render(filters: Filters) -> None:
         st.success("Nothing quarantined: every raw row reached the star schema.")
     else:
         rejected = rejected.assign(label=rejected.table_name + ": " + rejected.reason)
-        st.altair_chart(charts.reasons(rejected), use_container_width=True)
+        st.altair_chart(charts.reasons(rejected), width="stretch")
     st.subheader("Latest test results")
     tests = test_results()
     if tests is None:
@@ -46,7 +46,7 @@ def render(filters: Filters) -> None:
     else:
         counts = tests.status.value_counts()
         st.write(" · ".join(f"{status}: {count}" for status, count in counts.items()))
-        st.dataframe(tests.sort_values(["status", "test"]), hide_index=True, use_container_width=True)
+        st.dataframe(tests.sort_values(["status", "test"]), hide_index=True, width="stretch")
     st.subheader("Load history")
     st.dataframe(db.query("select * from queries.load_history order by load_id desc limit 100"), hide_index=True,
-                 use_container_width=True)
+                 width="stretch")

@@ -38,6 +38,6 @@ def render(filters: Filters) -> None:
     first.metric("Fraud rate 00:00-04:59", f"{night_rate:.3%}")
     second.metric("Fraud rate 08:00-20:59", f"{day_rate:.3%}")
     third.metric("Vampire Index (night / day)", f"{night_rate / day_rate:.1f}x" if day_rate else "n/a")
-    st.altair_chart(charts.rate_by_hour(hourly), use_container_width=True)
+    st.altair_chart(charts.rate_by_hour(hourly), width="stretch")
     st.subheader("Hour x weekday")
-    st.altair_chart(charts.heatmap(db.query(BY_HOUR_AND_DAY, filters.params)), use_container_width=True)
+    st.altair_chart(charts.heatmap(db.query(BY_HOUR_AND_DAY, filters.params)), width="stretch")

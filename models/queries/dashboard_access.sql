@@ -17,6 +17,9 @@ begin
     end if;
 end
 $rops$;
+-- The build's own role may switch to it (SET ROLE), so the dashboard can connect with the same URL
+-- and still read as the restricted role.
+grant {{ role }} to current_user;
 grant usage on schema {{ this.schema }} to {{ role }};
 grant select on all tables in schema {{ this.schema }} to {{ role }};
 alter default privileges in schema {{ this.schema }} grant select on tables to {{ role }};
