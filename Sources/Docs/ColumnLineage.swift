@@ -147,10 +147,13 @@ struct SQLScanner {
         var alias: String?
         var first: [Token] = []
         while let token = current {
-            if depth == 0 && (token == .symbol(",") || token == .word("from") || token == .symbol(")")
+            // `is distinct from` is an operator, not the FROM clause.
+            let isClauseFrom = token == .word("from") && first.last != .word("distinct")
+            if depth == 0 && (token == .symbol(",") || isClauseFrom || token == .symbol(")")
                               || token == .word("union") || token == .word("intersect") || token == .word("except")) { break }
-            if token == .symbol("(") { depth += 1 }
-            if token == .symbol(")") { depth -= 1 }
+            // CASE … END nests like parentheses: commas and keywords inside belong to the expression.
+            if token == .symbol("(") || token == .word("case") { depth += 1 }
+            if token == .symbol(")") || token == .word("end") { depth -= 1 }
             if depth == 0, token == .word("as") {
                 index += 1
                 alias = identifier()

@@ -44,6 +44,22 @@ final class ColumnLineageTests: XCTestCase {
         XCTAssertEqual(Set(lineage.keys), ["transaction_id", "client_id", "amount_usd", "transacted_at", "is_online"])
     }
 
+    /// `is distinct from` and CASE … END with commas and FROM inside must not end the select list.
+    func testCaseExpressionsAndIsDistinctFrom() {
+        let sql = """
+            select
+                case when s.amount is distinct from u.credit_score::text then 'x' else coalesce(s.date, 'y') end as flag,
+                s.amount,
+                s.id
+            from "raw"."transactions" as s
+            left join "staging"."stg_users" as u on u.client_id::text is not distinct from s.client_id
+            """
+        let lineage = trace(sql)
+        XCTAssertEqual(lineage["flag"], ["raw.transactions.amount", "raw.transactions.date", "staging.stg_users.credit_score"])
+        XCTAssertEqual(lineage["amount"], ["raw.transactions.amount"])
+        XCTAssertEqual(lineage["id"], ["raw.transactions.id"])
+    }
+
     func testJoinsWithAliasesAndQualifiedStars() {
         let sql = """
             select t.id as transaction_id, u.credit_score, t.amount * 2 doubled, u.*

@@ -65,7 +65,7 @@ final class PlatformTests: XCTestCase {
 
         let connection = try PostgresConnection(url)
         for defect in manifest.defects {
-            let rows: [PostgresRow]
+            let rows: [Row]
             switch defect.table {
             case "raw.transactions__rejected":
                 rows = try connection.query("select reason from raw.transactions__rejected where _rops_line = $1", [defect.line!])
@@ -86,7 +86,8 @@ final class PlatformTests: XCTestCase {
             let count = try connection.query("select count(*)::bigint as n from \(table)")[0]["n"].int
             XCTAssertEqual(count, expected[table] ?? 0, "rows in \(table)")
         }
-        let lines = try String(contentsOfFile: root + "/data/raw/transactions_data.csv", encoding: .utf8).split(separator: "\n").count - 1
+        // Bytes, not a String: the file now holds invalid UTF-8 on purpose.
+        let lines = try Data(contentsOf: URL(fileURLWithPath: root + "/data/raw/transactions_data.csv")).filter { $0 == 10 }.count - 1
         let staged = try connection.query("""
             select (select count(*) from staging.stg_transactions) + (select count(*) from staging.stg_transactions_rejected)
                  + (select count(*) from raw.transactions__rejected) as n
@@ -97,5 +98,59 @@ final class PlatformTests: XCTestCase {
             select count(*)::bigint as n from pg_constraint where contype = 'f' and connamespace = 'staging'::regnamespace
             """)[0]["n"].int
         XCTAssertEqual(constraints, 5)
+
+        try checkDocs(root: root, environment: environment)
+    }
+
+    /// Issue 8 on the real project: every model in the lineage, labels that fit their boxes and never
+    /// overlap, a full-size screenshot, and enriched_transactions.amount_usd traced to raw `amount`.
+    func checkDocs(root: String, environment: [String: String]) throws {
+        let docs = try RopsProcess.run(["docs", "generate"], in: root, environment: environment)
+        XCTAssertEqual(docs.status, 0, docs.all)
+        let lineage = try String(contentsOfFile: root + "/target/docs/lineage.html", encoding: .utf8)
+        let models = try FileManager.default.subpathsOfDirectory(atPath: root + "/models").filter { $0.hasSuffix(".sql") }
+            .map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+        XCTAssertGreaterThan(models.count, 40)
+        for model in models { XCTAssertTrue(lineage.contains(">\(model)</text>"), "\(model) is missing from the lineage graph") }
+
+        // Node boxes: <rect x y width height …/> then the label <text x y>name</text> (12px monospace).
+        let pattern = try NSRegularExpression(pattern: #"<rect x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" height="([0-9.]+)"[^>]*/>\s*<text x="([0-9.]+)" y="[0-9.]+"[^>]*>([^<]+)</text>"#)
+        let text = lineage as NSString
+        var boxes: [(name: String, rect: CGRect)] = []
+        for match in pattern.matches(in: lineage, range: NSRange(location: 0, length: text.length)) {
+            let number = { (i: Int) in Double(text.substring(with: match.range(at: i)))! }
+            let rect = CGRect(x: number(1), y: number(2), width: number(3), height: number(4))
+            let name = text.substring(with: match.range(at: 6))
+            XCTAssertLessThanOrEqual(number(5) + Double(name.count) * 7.3, rect.maxX + 0.5, "label \(name) overflows its box")
+            boxes.append((name, rect))
+        }
+        XCTAssertGreaterThanOrEqual(boxes.count, models.count)
+        for (i, a) in boxes.enumerated() {
+            for b in boxes[(i + 1)...] where a.rect.intersects(b.rect) { XCTFail("\(a.name) overlaps \(b.name)") }
+        }
+        try screenshot(root + "/target/docs/lineage.html", width: Int(boxes.map(\.rect.maxX).max()! + 80),
+                       height: Int(boxes.map(\.rect.maxY).max()! + 220))
+
+        let enriched = try String(contentsOfFile: root + "/target/docs/model.enriched_transactions.html", encoding: .utf8)
+        XCTAssertTrue(enriched.contains(#"<td><code>amount_usd</code></td><td><a href="model.stg_transactions.html">stg_transactions</a>.amount_usd</td><td><a href="source.raw.transactions.html">raw.transactions</a>.amount</td>"#),
+                      "enriched_transactions.amount_usd is not traced to raw.transactions.amount")
+    }
+
+    /// A full-size screenshot of the lineage page in target/screenshots/ (skipped without chromium).
+    func screenshot(_ page: String, width: Int, height: Int) throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return
+        }
+        let folder = Self.repository + "/target/screenshots"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),\(height)",
+                             "--user-data-dir=\(NSTemporaryDirectory())/rops-chromium-\(getpid())", "--screenshot=\(folder)/lineage.png", "file://\(page)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/lineage.png"))
     }
 }
