@@ -70,6 +70,19 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: project + "/.rops/postgres"))
     }
 
+    /// `rops menu` reads choices from stdin: a bad choice is explained, a failing step returns to the
+    /// menu (no project here, so `rops test` fails) and `q` quits with status 0.
+    func testMenuRunsStepsAndSurvivesFailures() throws {
+        let folder = try TemporaryFolder.make(prefix: "rops-menu")
+        let outcome = try RopsProcess.run(["menu", "--database-url", TestDatabase.url], in: folder, input: "9\n4\nq\n")
+        XCTAssertEqual(outcome.status, 0, outcome.all)
+        XCTAssertTrue(outcome.stdout.contains("1  Run everything"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("'9' is not on the menu"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("$ rops test"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("✗ Run the data tests"), outcome.stdout)
+        XCTAssertFalse(outcome.all.contains("password"), outcome.all)
+    }
+
     func testHelpExplainsTheCommands() throws {
         let help = try rops(["--help"])
         XCTAssertEqual(help.status, 0)

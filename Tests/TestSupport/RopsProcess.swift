@@ -13,7 +13,8 @@ public enum RopsProcess {
     public static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rops") }
 
     /// `rops <arguments>` in `directory`; DB_CONNECTION_STRING is cleared unless `environment` sets it.
-    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                           input: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -25,7 +26,13 @@ public enum RopsProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read stderr on another thread so a full pipe cannot stall the child.
         let stderrBox = DataBox()
         let group = DispatchGroup()
