@@ -131,9 +131,47 @@ final class PlatformTests: XCTestCase {
         try screenshot(root + "/target/docs/lineage.html", width: Int(boxes.map(\.rect.maxX).max()! + 80),
                        height: Int(boxes.map(\.rect.maxY).max()! + 220))
 
+        // Every link between pages resolves.
+        let site = root + "/target/docs"
+        let linkPattern = try NSRegularExpression(pattern: #"href="([^"#:]+\.html)"#)
+        for page in try FileManager.default.contentsOfDirectory(atPath: site) where page.hasSuffix(".html") {
+            let html = try String(contentsOfFile: site + "/" + page, encoding: .utf8) as NSString
+            for match in linkPattern.matches(in: html as String, range: NSRange(location: 0, length: html.length)) {
+                let target = html.substring(with: match.range(at: 1))
+                XCTAssertTrue(FileManager.default.fileExists(atPath: site + "/" + target), "\(page) links to missing \(target)")
+            }
+        }
+        try checkConsole(site, pages: ["index.html", "lineage.html", "model.enriched_transactions.html", "model.stg_transactions.html"])
+
         let enriched = try String(contentsOfFile: root + "/target/docs/model.enriched_transactions.html", encoding: .utf8)
         XCTAssertTrue(enriched.contains(#"<td><code>amount_usd</code></td><td><a href="model.stg_transactions.html">stg_transactions</a>.amount_usd</td><td><a href="source.raw.transactions.html">raw.transactions</a>.amount</td>"#),
                       "enriched_transactions.amount_usd is not traced to raw.transactions.amount")
+    }
+
+    /// The platform's pages in headless chromium: rendered, and nothing logged to the console.
+    func checkConsole(_ site: String, pages: [String]) throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return
+        }
+        for page in pages {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: chromium)
+            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                                 "--user-data-dir=\(NSTemporaryDirectory())/rops-chromium-console-\(getpid())", "--dump-dom", "file://\(site)/\(page)"]
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let errText = ErrorText()
+            let group = DispatchGroup()
+            group.enter()
+            DispatchQueue.global().async { errText.text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); group.leave() }
+            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            group.wait()
+            process.waitUntilExit()
+            XCTAssertEqual(errText.text.split(separator: "\n").filter { $0.contains(":CONSOLE") }, [], "\(page) logged to the console")
+            XCTAssertTrue(dom.contains("<main>"), "\(page) did not render")
+        }
     }
 
     /// A full-size screenshot of the lineage page in target/screenshots/ (skipped without chromium).

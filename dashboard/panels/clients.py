@@ -13,7 +13,7 @@ CARDS = """select card_brand, card_type, '**** ' || card_last4 as card, expires_
 RECENT = """select transacted_at, amount_usd, channel, merchant_city, merchant_state, category, '**** ' || card_last4 as card, is_fraud
             from queries.client_transactions where client_id = %(client)s order by transacted_at desc limit 50"""
 FRAUD = """select transacted_at, amount_usd, channel, merchant_city, category, '**** ' || card_last4 as card
-           from queries.client_transactions where client_id = %(client)s and is_fraud order by transacted_at desc limit 100"""
+           from queries.client_fraud_history where client_id = %(client)s order by transacted_at desc limit 100"""
 
 
 def render(filters: Filters) -> None:

@@ -15,6 +15,14 @@ DAILY = f"""
     group by transacted_on order by transacted_on
 """
 
+# Without a channel or state filter the per-day totals are precomputed (a few thousand rows).
+ALL_SEGMENTS = """
+    select transacted_on, fraud_loss_usd, fraud_cases
+    from queries.cumulative_loss
+    where %(year)s::integer is null or extract(year from transacted_on) = %(year)s::integer
+    order by transacted_on
+"""
+
 
 def render(filters: Filters) -> None:
     st.title("Fraud loss monitor")
@@ -24,7 +32,11 @@ def render(filters: Filters) -> None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def live(filters: Filters) -> None:
-    daily = db.live_query(DAILY, filters.params)
+    if filters.channel is None and filters.state is None:
+        daily = db.live_query(ALL_SEGMENTS, {"year": filters.year})
+        daily = daily.assign(cumulative_loss_usd=daily.fraud_loss_usd.cumsum())
+    else:
+        daily = db.live_query(DAILY, filters.params)
     if daily.empty:
         st.info("No payments match these filters.")
         return

@@ -1,21 +1,46 @@
--- Fraud per merchant category per year, channel and state.
+-- Fraud per merchant category per year, channel and state. Aggregated by code first and named
+-- after: grouping 13M rows by a long text column costs twice as much as by an integer.
 with
 
 enriched as (
     select * from {{ ref('enriched_transactions') }}
 ),
 
-final as (
+categories as (
+    select * from {{ ref('stg_merchant_categories') }}
+),
+
+category_groups as (
+    select * from {{ ref('merchant_category_groups') }}
+),
+
+by_code as (
     select
         transaction_year,
         channel,
         merchant_state,
         mcc,
-        category,
-        risk_tier,
         {{ fraud_measures() }}
     from enriched
-    group by 1, 2, 3, 4, 5, 6
+    group by 1, 2, 3, 4
+),
+
+final as (
+    select
+        by_code.transaction_year,
+        by_code.channel,
+        by_code.merchant_state,
+        by_code.mcc,
+        categories.description as category,
+        coalesce(category_groups.risk_tier, 'standard') as risk_tier,
+        by_code.transactions,
+        by_code.amount_usd,
+        by_code.labelled_transactions,
+        by_code.fraud_cases,
+        by_code.fraud_loss_usd
+    from by_code
+    join categories on categories.mcc = by_code.mcc
+    left join category_groups on category_groups.mcc = by_code.mcc
 )
 
 select * from final

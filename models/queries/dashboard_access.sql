@@ -2,7 +2,7 @@
 
 -- depends_on: {{ ref('kpis') }}, {{ ref('vampire_index') }}, {{ ref('merchant_risk') }}, {{ ref('high_risk_categories') }}
 -- depends_on: {{ ref('daily_loss') }}, {{ ref('cumulative_loss') }}, {{ ref('year_options') }}, {{ ref('state_options') }}
--- depends_on: {{ ref('client_risk') }}, {{ ref('client_cards') }}, {{ ref('client_transactions') }}
+-- depends_on: {{ ref('client_risk') }}, {{ ref('client_cards') }}, {{ ref('client_transactions') }}, {{ ref('client_fraud_history') }}
 -- depends_on: {{ ref('load_history') }}, {{ ref('rejected_rows') }}, {{ ref('freshness') }}
 
 {# The dashboard's role: it can read the queries schema and nothing else. Views run with their
