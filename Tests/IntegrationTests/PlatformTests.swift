@@ -133,7 +133,7 @@ final class PlatformTests: XCTestCase {
 
         // Every link between pages resolves.
         let site = root + "/target/docs"
-        let linkPattern = try NSRegularExpression(pattern: #"href="([^"#:]+\.html)"#)
+        let linkPattern = try NSRegularExpression(pattern: ##"href="([^"#:]+\.html)"##)
         for page in try FileManager.default.contentsOfDirectory(atPath: site) where page.hasSuffix(".html") {
             let html = try String(contentsOfFile: site + "/" + page, encoding: .utf8) as NSString
             for match in linkPattern.matches(in: html as String, range: NSRange(location: 0, length: html.length)) {
