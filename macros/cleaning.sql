@@ -13,8 +13,12 @@
     right({{ column_name }}, 4)
 {%- endmacro %}
 
+{# The key is a session setting, never SQL text: compiled SQL (target/, the docs site) would
+   otherwise carry it. Set it for every connection through libpq, outside the repository:
+       export PGOPTIONS="-c {{ var('pii_key_setting') }}=<secret>"
+   Without it the demo key is used, which is fine for generated data only. #}
 {% macro card_token(column_name) -%}
-    md5({{ "'" ~ env_var(var('pii_key_env'), 'demo-only-key') | replace("'", "''") ~ "'" }} || {{ column_name }})
+    md5(coalesce(current_setting('{{ var('pii_key_setting') }}', true), 'demo-only-key') || {{ column_name }})
 {%- endmacro %}
 
 {# Zips arrive as floats that lost their leading zeros: 6108.0 -> 06108. Empty stays null. #}

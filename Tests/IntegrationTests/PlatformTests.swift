@@ -56,7 +56,9 @@ final class PlatformTests: XCTestCase {
         XCTAssertEqual(Set(manifest.defects.map(\.kind)).count, 10, "every kind of defect, its label consequences and unknown labels")
 
         let url = try platformDatabase()
-        let environment = ["DB_CONNECTION_STRING": url, "CI": "true"]
+        // The PII key reaches PostgreSQL as a session setting through libpq, never as SQL text.
+        let key = "platform-test-key-\(UInt32.random(in: 0...UInt32.max))"
+        let environment = ["DB_CONNECTION_STRING": url, "CI": "true", "PGOPTIONS": "-c rops.pii_key=\(key)"]
         let load = try RopsProcess.run(["load"], in: root, environment: environment)
         XCTAssertEqual(load.status, 0, load.all)
         let build = try RopsProcess.run(["build"], in: root, environment: environment)
@@ -100,6 +102,16 @@ final class PlatformTests: XCTestCase {
         XCTAssertEqual(constraints, 5)
 
         try checkDocs(root: root, environment: environment)
+
+        let tokens = try connection.query("""
+            select count(*)::bigint as n from staging.stg_cards c join raw.cards r on r.id::integer = c.card_id
+            where c.card_token = md5($1 || r.card_number) and c.card_last4 = right(r.card_number, 4)
+            """, [key])[0]["n"].int
+        XCTAssertEqual(tokens, try connection.query("select count(*)::bigint as n from staging.stg_cards")[0]["n"].int, "tokens are keyed with the session key")
+        let leaks = FileManager.default.enumerator(atPath: root + "/target")!.compactMap { $0 as? String }.filter { path in
+            (try? String(contentsOfFile: root + "/target/" + path, encoding: .utf8))?.contains(key) == true
+        }
+        XCTAssertEqual(leaks, [], "the PII key was written into target/")
     }
 
     /// Issue 8 on the real project: every model in the lineage, labels that fit their boxes and never
