@@ -45,10 +45,10 @@ def heatmap(frame: pd.DataFrame) -> alt.Chart:
 
 
 def category_bars(frame: pd.DataFrame) -> alt.Chart:
-    return (alt.Chart(frame, height=max(200, 22 * len(frame)))
+    return (alt.Chart(frame, height=max(120, 28 * len(frame)))
             .mark_bar(color=FRAUD)
-            .encode(x=alt.X("fraud_rate:Q", title="Fraud rate (labelled payments)", axis=alt.Axis(format=".1%")),
-                    y=alt.Y("category:N", title=None, sort="-x"),
+            .encode(x=alt.X("fraud_rate:Q", title="Fraud rate (labelled payments)", axis=alt.Axis(format=".2%", tickCount=5)),
+                    y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
                     tooltip=["category", alt.Tooltip("fraud_rate:Q", format=".2%"), alt.Tooltip("fraud_cases:Q", format=","),
                              alt.Tooltip("fraud_loss_usd:Q", format="$,.0f")]))
 
