@@ -34,7 +34,8 @@ def rate_by_hour(frame: pd.DataFrame) -> alt.LayerChart:
 
 def heatmap(frame: pd.DataFrame) -> alt.Chart:
     frame = frame.assign(weekday=frame["day_of_week"].map(lambda d: WEEKDAYS[int(d) - 1]))
-    return (alt.Chart(frame, height=260)
+    return (alt.Chart(frame)
+            .properties(height=260)
             .mark_rect()
             .encode(x=alt.X("hour_of_day:O", title="Hour of day"),
                     y=alt.Y("weekday:O", title=None, sort=WEEKDAYS),
@@ -45,7 +46,8 @@ def heatmap(frame: pd.DataFrame) -> alt.Chart:
 
 
 def category_bars(frame: pd.DataFrame) -> alt.Chart:
-    return (alt.Chart(frame, height=max(120, 28 * len(frame)))
+    return (alt.Chart(frame)
+            .properties(height=alt.Step(26))
             .mark_bar(color=FRAUD)
             .encode(x=alt.X("fraud_rate:Q", title="Fraud rate (labelled payments)", axis=alt.Axis(format=".2%", tickCount=5)),
                     y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
@@ -65,7 +67,8 @@ def daily_loss(frame: pd.DataFrame) -> alt.LayerChart:
 
 
 def reasons(frame: pd.DataFrame) -> alt.Chart:
-    return (alt.Chart(frame, height=max(160, 24 * len(frame)))
+    return (alt.Chart(frame)
+            .properties(height=alt.Step(26))
             .mark_bar()
             .encode(x=alt.X("rejected_rows:Q", title="Quarantined rows"),
                     y=alt.Y("label:N", title=None, sort="-x"),
