@@ -1,4 +1,6 @@
--- Quarantined payments: the reason and the raw text of the row.
+-- depends_on: {{ ref('stg_transactions') }}
+-- Quarantined payments: the reason and the raw text of the row. Built after stg_transactions (the
+-- depends_on above) so the two 13M-row passes do not fight over the same two cores.
 select
     _rops_file,
     _rops_line,
