@@ -20,6 +20,17 @@ def sparkline(frame: pd.DataFrame, field: str, title: str, percent: bool = False
             .properties(height=140))
 
 
+def channel_mix(frame: pd.DataFrame) -> alt.Chart:
+    """Payments per month by channel, one colour per channel (the same on every page)."""
+    return (alt.Chart(frame)
+            .mark_area()
+            .encode(x=alt.X("month:T", title=None),
+                    y=alt.Y("transactions:Q", title="Payments per month", stack=True, axis=alt.Axis(format="~s")),
+                    color=alt.Color("channel:N", title="Channel", scale=CHANNEL_COLOURS),
+                    tooltip=[alt.Tooltip("month:T", format="%b %Y"), "channel", alt.Tooltip("transactions:Q", format=",")])
+            .properties(height=220))
+
+
 def rate_by_hour(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(x=alt.X("hour_of_day:O", title="Hour of day (merchant local time)"))
     volume = base.mark_bar(color=VOLUME, opacity=0.6).encode(

@@ -23,6 +23,12 @@ MONTHLY = f"""
     group by month order by month
 """
 
+BY_CHANNEL = f"""
+    select month, channel, sum(transactions) as transactions
+    from queries.kpis where {WHERE}
+    group by month, channel order by month, channel
+"""
+
 
 def render(filters: Filters) -> None:
     st.title("Revenue Ops & Fraud: overview")
@@ -47,3 +53,5 @@ def render(filters: Filters) -> None:
     left.altair_chart(charts.sparkline(monthly, "transactions", "Payments / month"), width="stretch")
     middle.altair_chart(charts.sparkline(monthly, "fraud_rate", "Fraud rate", percent=True), width="stretch")
     right.altair_chart(charts.sparkline(monthly, "fraud_loss_usd", "Fraud loss / month"), width="stretch")
+    st.subheader("Channel mix")
+    st.altair_chart(charts.channel_mix(db.query(BY_CHANNEL, filters.params)), width="stretch")
