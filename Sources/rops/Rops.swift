@@ -33,13 +33,10 @@ struct Rops: ParsableCommand {
     /// Prints `error` the way a user wants to read it (one line of cause, no stack trace) and
     /// returns the exit code.
     static func report(_ error: Error) -> Int32 {
-        if let exit = error as? ExitCode { return exit.rawValue }
-        if isArgumentParserError(error) {
+        if isArgumentParserError(error) && !(error is ExitCode) {
             Self.exit(withError: error)  // prints usage and help as ArgumentParser does
         }
-        Console.error(UserFacingError.describe(error))
-        if let postgres = error as? PostgresClientErrorInfo, postgres.isCancellation { return 130 }
-        return 1
+        return reportWithoutExiting(error)
     }
 
     /// Like `report`, for a command run from the menu: prints the error and returns the code, never exits.
@@ -50,6 +47,7 @@ struct Rops: ParsableCommand {
             return exitCode(for: error).rawValue
         }
         Console.error(UserFacingError.describe(error))
+        if let postgres = error as? PostgresClientErrorInfo, postgres.isCancellation { return 130 }
         return 1
     }
 

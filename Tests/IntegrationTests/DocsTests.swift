@@ -74,37 +74,20 @@ final class DocsTests: XCTestCase {
 /// renders. `.ci/run` installs chromium; without it the test says so and is skipped.
 final class DocsBrowserTests: XCTestCase {
     func testPagesRenderInChromiumWithoutConsoleErrors() throws {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        let fixture = try ProjectFixture("mini_project")
+        guard let chromium = HeadlessChromium(profile: fixture.root + "/chromium-profile") else {
             throw XCTSkip("chromium is not installed (apt-get install chromium); .ci/run installs it")
         }
-        let fixture = try ProjectFixture("mini_project")
         let db = try TestDatabase.connect()
         try fixture.createSources(db)
         XCTAssertEqual(try fixture.rops(["run"]).status, 0)
         XCTAssertEqual(try fixture.rops(["docs", "generate"]).status, 0)
         let folder = fixture.root + "/target/docs"
         for page in ["index.html", "lineage.html", "model.int_customer_totals.html", "source.shop.orders.html"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: chromium)
-            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-                                 "--user-data-dir=\(fixture.root)/chromium-profile", "--dump-dom", "file://\(folder)/\(page)"]
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let errBox = ErrorText()
-            let group = DispatchGroup()
-            group.enter()
-            DispatchQueue.global().async { errBox.text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); group.leave() }
-            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            group.wait()
-            process.waitUntilExit()
-            let consoleLines = errBox.text.split(separator: "\n").filter { $0.contains(":CONSOLE") }
-            XCTAssertEqual(consoleLines, [], "\(page) logged to the console")
+            let (dom, console) = try chromium.dumpDOM("file://\(folder)/\(page)")
+            XCTAssertEqual(console, [], "\(page) logged to the console")
             XCTAssertTrue(dom.contains("<main>"), "\(page) did not render:\n\(dom.prefix(500))")
             if page != "index.html" { XCTAssertTrue(dom.contains("<svg"), "\(page) has no lineage graph") }
         }
     }
 }
-
-final class ErrorText: @unchecked Sendable { var text = "" }

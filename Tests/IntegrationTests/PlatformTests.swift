@@ -162,45 +162,20 @@ final class PlatformTests: XCTestCase {
 
     /// The platform's pages in headless chromium: rendered, and nothing logged to the console.
     func checkConsole(_ site: String, pages: [String]) throws {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            return
-        }
+        guard let chromium = HeadlessChromium(profile: NSTemporaryDirectory() + "/rops-chromium-\(getpid())") else { return }
         for page in pages {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: chromium)
-            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-                                 "--user-data-dir=\(NSTemporaryDirectory())/rops-chromium-console-\(getpid())", "--dump-dom", "file://\(site)/\(page)"]
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let errText = ErrorText()
-            let group = DispatchGroup()
-            group.enter()
-            DispatchQueue.global().async { errText.text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); group.leave() }
-            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            group.wait()
-            process.waitUntilExit()
-            XCTAssertEqual(errText.text.split(separator: "\n").filter { $0.contains(":CONSOLE") }, [], "\(page) logged to the console")
+            let (dom, console) = try chromium.dumpDOM("file://\(site)/\(page)")
+            XCTAssertEqual(console, [], "\(page) logged to the console")
             XCTAssertTrue(dom.contains("<main>"), "\(page) did not render")
         }
     }
 
     /// A full-size screenshot of the lineage page in target/screenshots/ (skipped without chromium).
     func screenshot(_ page: String, width: Int, height: Int) throws {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            return
-        }
+        guard let chromium = HeadlessChromium(profile: NSTemporaryDirectory() + "/rops-chromium-\(getpid())") else { return }
         let folder = Self.repository + "/target/screenshots"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),\(height)",
-                             "--user-data-dir=\(NSTemporaryDirectory())/rops-chromium-\(getpid())", "--screenshot=\(folder)/lineage.png", "file://\(page)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try chromium.screenshot("file://\(page)", to: folder + "/lineage.png", width: width, height: height)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/lineage.png"))
     }
 }
