@@ -43,6 +43,11 @@ public final class LocalCluster {
             "postgresql://\(role)@localhost:\(port)/\(database)?host=\(socketDirectory)"
         }
 
+        /// The same server and role, another database in the cluster (which this does not create).
+        public func database(_ name: String) -> Endpoint {
+            Endpoint(socketDirectory: socketDirectory, port: port, role: role, database: name, password: password)
+        }
+
         /// A TCP URL for other programs; the password is masked unless asked for.
         public func tcpURL(revealPassword: Bool = false) -> String {
             "postgresql://\(role):\(revealPassword ? password : "****")@127.0.0.1:\(port)/\(database)"

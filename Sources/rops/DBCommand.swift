@@ -84,11 +84,15 @@ struct DBCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print the TCP URL (127.0.0.1) instead of the unix-socket URL.") var tcp = false
         @Flag(help: "With --tcp: include the real password.") var showPassword = false
+        @Option(help: ArgumentHelp("Another database in the same cluster (not created), e.g. for benchmarks and tests.",
+                                   valueName: "name"))
+        var database: String?
 
         func run() throws {
             let cluster = try LocalCluster(projectRoot: options.projectRoot, log: Console.note)
             let name = try ProjectFile.load(projectRoot: options.projectRoot)?.name ?? "rops"
-            let endpoint = try cluster.start(databaseName: name)
+            var endpoint = try cluster.start(databaseName: name)
+            if let database { endpoint = endpoint.database(database) }
             Console.print(tcp ? endpoint.tcpURL(revealPassword: showPassword) : endpoint.socketURL)
         }
     }

@@ -55,6 +55,8 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(status.stdout.contains(":****@127.0.0.1"), status.stdout)
         XCTAssertTrue(status.stdout.contains("uptime"), status.stdout)
 
+        let other = try rops(["db", "url", "--database", "scratch"], in: project)
+        XCTAssertTrue(other.stdout.hasPrefix("postgresql://rops@localhost:") && other.stdout.contains("/scratch?host="), other.stdout)
         let masked = try rops(["db", "url", "--tcp"], in: project)
         XCTAssertTrue(masked.stdout.contains("****"))
         let revealed = try rops(["db", "url", "--tcp", "--show-password"], in: project)
