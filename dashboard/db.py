@@ -126,7 +126,7 @@ def _live_query(config: Settings, sql: str, params: tuple) -> pd.DataFrame:
     return run(config, sql, dict(params))
 
 
-def _numbers_as_floats(frame: pd.DataFrame) -> pd.DataFrame:
+def _chartable(frame: pd.DataFrame) -> pd.DataFrame:
     """PostgreSQL numeric arrives as Decimal objects and dates as date objects, which charts cannot
     scale: make them floats and datetimes."""
     for column in frame.columns:
@@ -148,7 +148,7 @@ def run(config: Settings, sql: str, params: dict | None = None) -> pd.DataFrame:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params or {})
                 columns = [d.name for d in cursor.description]
-                return _numbers_as_floats(pd.DataFrame(cursor.fetchall(), columns=columns))
+                return _chartable(pd.DataFrame(cursor.fetchall(), columns=columns))
         except psycopg.errors.UndefinedTable as error:
             raise DashboardError("The dashboard's views are missing.",
                                  f"Run `rops build` to create the queries layer. ({error.diag.message_primary})") from None
