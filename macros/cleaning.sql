@@ -1,7 +1,10 @@
 {# Cleaning rules shared by the staging models. Each reads as English where it is used. #}
 
+{# `$-77.00` → -77.00, rounded to cents by the numeric(20,2) type (the loader's `currency` check
+   allows at most 17 whole digits, so it always fits). Casting to numeric(20,2) costs about a third
+   less than round(x::numeric, 2) over 13.3M amounts. #}
 {% macro clean_currency(column_name) -%}
-    round(replace({{ column_name }}, '$', '')::numeric, 2)
+    replace({{ column_name }}, '$', '')::numeric(20, 2)
 {%- endmacro %}
 
 {% macro parse_month_year(column_name) -%}

@@ -358,3 +358,30 @@ extension CopyText {
         }
     }
 }
+
+
+extension CSVScanner.Record {
+    /// Appends the fields as binary COPY text fields (length-prefixed, quoting undone): no byte of
+    /// the value has to be escaped here or parsed for delimiters by the server.
+    public func appendCopyBinary(into out: inout [UInt8]) {
+        scanner.buffer.withUnsafeBufferPointer { pointer in
+            for span in spans {
+                if !span.quoted && scanner.isNull(span) {
+                    CopyBinary.appendInt32(-1, into: &out)
+                    continue
+                }
+                let bytes = UnsafeBufferPointer(rebasing: pointer[span.start..<span.end])
+                guard span.hasEscapes else {
+                    CopyBinary.appendInt32(Int32(truncatingIfNeeded: bytes.count), into: &out)
+                    out.append(contentsOf: bytes)
+                    continue
+                }
+                // Reserve the length, unescape in place after it, then fill the length in.
+                let lengthAt = out.count
+                CopyBinary.appendInt32(0, into: &out)
+                CopyText.unescapeField(bytes, span: span, options: scanner.options, into: &out)
+                CopyBinary.setInt32(Int32(truncatingIfNeeded: out.count - lengthAt - 4), at: lengthAt, in: &out)
+            }
+        }
+    }
+}

@@ -113,11 +113,26 @@ enum CopyBinary {
         out.append(UInt8(truncatingIfNeeded: bits))
     }
 
+    static func setInt32(_ value: Int32, at index: Int, in out: inout [UInt8]) {
+        let bits = UInt32(bitPattern: value)
+        out[index] = UInt8(truncatingIfNeeded: bits >> 24)
+        out[index + 1] = UInt8(truncatingIfNeeded: bits >> 16)
+        out[index + 2] = UInt8(truncatingIfNeeded: bits >> 8)
+        out[index + 3] = UInt8(truncatingIfNeeded: bits)
+    }
+
     /// A bigint field.
     static func appendInt64(_ value: Int, into out: inout [UInt8]) {
         appendInt32(8, into: &out)
         let bits = UInt64(bitPattern: Int64(value))
         for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+    }
+
+    /// A boolean field that is true, or NULL (flags where false carries no information).
+    static func appendTrueOrNull(_ flag: Bool, into out: inout [UInt8]) {
+        guard flag else { appendInt32(-1, into: &out); return }
+        appendInt32(1, into: &out)
+        out.append(1)
     }
 
     /// A text field (its UTF-8 bytes), or NULL.

@@ -18,9 +18,11 @@ public struct LoadSpec: Sendable {
     public let declaredColumns: [String]
     /// Column types checked while streaming (`types:`); failures are listed in `_rops_invalid`.
     public let types: [(column: String, type: DeclaredType)]
+    /// Key columns (`unique_key:`): records repeating a key loaded before get `_rops_duplicate = true`.
+    public let uniqueKey: [String]
 
     static let keys: Set<String> = ["path", "format", "header", "delimiter", "quote", "escape", "null", "columns",
-                                    "json_path", "layout", "key_column", "value_column", "max_record_bytes", "types"]
+                                    "json_path", "layout", "key_column", "value_column", "max_record_bytes", "types", "unique_key"]
 
     /// Nil when the table has no loader block (it is loaded by something else).
     public static func from(_ source: SourceTable) throws -> LoadSpec? {
@@ -74,10 +76,20 @@ public struct LoadSpec: Sendable {
                 types.append((ColumnNames.normalise(column), type))
             }
         }
+        var uniqueKey: [String] = []
+        switch block.get("unique_key") {
+        case nil: break
+        case .list(let list)?: uniqueKey = list.items.compactMap(\.stringValue)
+        case let value?:
+            guard let name = value.stringValue else { throw error("`unique_key:` must be a column name or a list of them") }
+            uniqueKey = [name]
+        }
+        if uniqueKey.isEmpty && block.get("unique_key") != nil { throw error("`unique_key:` names no column") }
         return LoadSpec(source: source, pattern: pattern, format: format, csv: csv, layout: layout,
                         keyColumn: block.get("key_column")?.stringValue ?? "key",
                         valueColumn: block.get("value_column")?.stringValue ?? "value",
-                        declaredColumns: declared.map(ColumnNames.normalise), types: types)
+                        declaredColumns: declared.map(ColumnNames.normalise), types: types,
+                        uniqueKey: uniqueKey.map(ColumnNames.normalise))
     }
 
     /// The files the pattern names, sorted; `*`, `?` and `[...]` match within one folder level.

@@ -130,9 +130,11 @@ public final class SourceLoader {
             try connection.execute("drop table if exists \(SQLText.qualified(schema, loading)), \(SQLText.qualified(schema, rejecting))")
             try createTables(data: SQLText.qualified(schema, loading), rejected: SQLText.qualified(schema, rejecting), columns: columns, ifMissing: false)
             var results: [FileLoad] = []
+            // One key set for all files: a key repeated in a later file is a repeat too.
+            var duplicates = try DuplicateKeys(key: spec.uniqueKey, columns: columns, types: spec.types, file: relative(files[0]))
             for file in files {
                 results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
-                                            columns: columns, totalBytes: totalBytes, doneBefore: results))
+                                            columns: columns, duplicates: &duplicates, totalBytes: totalBytes, doneBefore: results))
             }
             // Statistics before the swap, so the first staging query after a load is planned on real row counts.
             try connection.execute("analyze \(SQLText.qualified(schema, loading))")
@@ -162,8 +164,10 @@ public final class SourceLoader {
             if existing != columns {
                 throw StructuralError(file: relative(file), message: "its columns \(columns) differ from \(schema).\(table)'s \(existing); run a full `rops load` instead of --append")
             }
+            var duplicates = try DuplicateKeys(key: spec.uniqueKey, columns: columns, types: spec.types, file: relative(file))
             let result = try loadFile(file, into: relation, rejectedInto: rejectedRelation, columns: columns,
-                                      totalBytes: totalBytes, doneBefore: doneBefore)
+                                      duplicates: &duplicates, totalBytes: totalBytes, doneBefore: doneBefore)
+            try flagKeysLoadedBefore(file: relative(file))
             try connection.execute("analyze \(relation)")
             try recordSuccess(result, mode: "append")
             return result
@@ -176,9 +180,13 @@ public final class SourceLoader {
         let guardClause = ifMissing ? "if not exists " : ""
         let columnList = columns.map { "\(SQLText.identifier($0)) text" }.joined(separator: ", ")
         let invalidColumn = spec.types.isEmpty ? "" : ", _rops_invalid text"
-        try connection.execute("create table \(guardClause)\(data) (\(columnList)\(ifMissing ? ", _rops_line bigint, _rops_file text" : "")\(invalidColumn))")
+        let duplicateColumn = spec.uniqueKey.isEmpty ? "" : ", _rops_duplicate boolean"
+        try connection.execute("create table \(guardClause)\(data) (\(columnList)\(ifMissing ? ", _rops_line bigint, _rops_file text" : "")\(invalidColumn)\(duplicateColumn))")
         if ifMissing && !spec.types.isEmpty {
             try connection.execute("alter table \(data) add column if not exists _rops_invalid text")
+        }
+        if ifMissing && !spec.uniqueKey.isEmpty {
+            try connection.execute("alter table \(data) add column if not exists _rops_duplicate boolean")
         }
         try connection.execute("""
             create table \(guardClause)\(rejected) (_rops_file text, _rops_line bigint, _rops_byte_offset bigint, reason text,
@@ -188,7 +196,7 @@ public final class SourceLoader {
 
     /// Streams one file into `data` (COPY) and its rejections into `rejected` (COPY from a spill file).
     private func loadFile(_ file: String, into data: String, rejectedInto rejected: String, columns: [String],
-                          totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
+                          duplicates: inout DuplicateKeys, totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
         let name = relative(file)
         let existing = Set(try connection.query("""
             select attname as name from pg_attribute where attrelid = $1::regclass and attname in ('_rops_line', '_rops_file') and not attisdropped
@@ -223,11 +231,13 @@ public final class SourceLoader {
             }
         }
         let checks = try TypeChecks(spec.types, columns: columns, file: name)
-        let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns + (checks.isEmpty ? [] : ["_rops_invalid"]))
+        let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns + (checks.isEmpty ? [] : ["_rops_invalid"])
+                           + (duplicates.isEmpty ? [] : ["_rops_duplicate"]))
             .map(SQLText.identifier).joined(separator: ", ")
         do {
-            let format = spec.format == .json ? " with (format binary)" : ""
-            try connection.copyIn("copy \(data) (\(copyColumns)) from stdin\(format)") { writer in
+            // Binary COPY for both formats: fields go length-prefixed, so nothing is escaped here
+            // and the server does not parse the text for delimiters and escapes.
+            try connection.copyIn("copy \(data) (\(copyColumns)) from stdin with (format binary)") { writer in
                 let pipe = CopyPipe(writer)
                 var out: [UInt8] = []
                 out.reserveCapacity(1 << 20 + 65536)
@@ -239,8 +249,10 @@ public final class SourceLoader {
                     }
                 }
                 do {
+                out.append(contentsOf: CopyBinary.header)
                 switch spec.format {
                 case .csv:
+                    let fieldCount = 1 + columns.count + (checks.isEmpty ? 0 : 1) + (duplicates.isEmpty ? 0 : 1)
                     try CSVScanner(options: spec.csv).scan(blocks, expectedFields: columns.count, onHeader: { names in
                         let normalised = ColumnNames.unique(names)
                         guard normalised == columns else {
@@ -248,20 +260,16 @@ public final class SourceLoader {
                         }
                         return columns.count
                     }, onRecord: { record in
-                        CopyText.append(record.line, into: &out)
-                        out.append(CopyText.tab)
-                        record.appendCopyText(into: &out)
-                        if !checks.isEmpty {
-                            out.append(CopyText.tab)
-                            checks.appendFailures(of: record, copyText: &out)
-                        }
-                        out.append(CopyText.newline)
+                        CopyBinary.appendFieldCount(fieldCount, into: &out)
+                        CopyBinary.appendInt64(record.line, into: &out)
+                        record.appendCopyBinary(into: &out)
+                        if !checks.isEmpty { checks.appendFailures(of: record, binary: &out) }
+                        if !duplicates.isEmpty { CopyBinary.appendTrueOrNull(duplicates.isRepeat(record), into: &out) }
                         rows += 1
                         try flushIfLarge()
                     }, onReject: { try spill.add($0) })
                 case .json:
-                    out.append(contentsOf: CopyBinary.header)
-                    let fieldCount = columns.count + (singleLine ? 0 : 1) + (checks.isEmpty ? 0 : 1)
+                    let fieldCount = columns.count + (singleLine ? 0 : 1) + (checks.isEmpty ? 0 : 1) + (duplicates.isEmpty ? 0 : 1)
                     let onRow: JSONScan.RowHandler = { line, values in
                         if let problem = JSONValues.problem(values) {
                             try spill.add(Rejection(line: line, byteOffset: -1, reason: problem, detail: "a key or value is not valid UTF-8 text",
@@ -277,6 +285,7 @@ public final class SourceLoader {
                             }
                         }
                         if !checks.isEmpty { CopyBinary.appendText(checks.failures(of: values), into: &out) }
+                        if !duplicates.isEmpty { CopyBinary.appendTrueOrNull(duplicates.isRepeat(values), into: &out) }
                         rows += 1
                         try flushIfLarge()
                     }
@@ -284,8 +293,8 @@ public final class SourceLoader {
                     case .objectMap(let path): _ = try JSONScan.objectMap(blocks, path: path, onRow: onRow, onReject: { try spill.add($0) })
                     case .records: _ = try JSONScan.records(blocks, columns: columns, onRow: onRow, onReject: { try spill.add($0) })
                     }
-                    out.append(contentsOf: CopyBinary.trailer)
                 }
+                out.append(contentsOf: CopyBinary.trailer)
                 if !out.isEmpty { try pipe.put(out) }
                 try pipe.finish()
                 } catch {
@@ -313,6 +322,25 @@ public final class SourceLoader {
         }
         return FileLoad(file: name, bytes: blocks.bytesRead, checksum: blocks.checksum, rowsLoaded: rows,
                         rowsRejected: rejectedCount, skipped: false)
+    }
+
+    /// `--append`: the key set saw only this file, so rows repeating a key of an earlier load are
+    /// flagged in one set-based update (the first load of a key keeps it; this file's rows repeat it).
+    private func flagKeysLoadedBefore(file: String) throws {
+        guard !spec.uniqueKey.isEmpty else { return }
+        let integerKey = spec.uniqueKey.count == 1
+            && spec.types.contains { $0.column == spec.uniqueKey[0] && ($0.type == .integer || $0.type == .bigint) }
+        // Integer keys compare as numbers, like the in-memory set; only values the type check passed are cast.
+        func key(_ alias: String, _ column: String) -> String {
+            let reference = "\(alias).\(SQLText.identifier(column))"
+            return integerKey ? "(case when \(alias)._rops_invalid is null then \(reference)::bigint end)" : reference
+        }
+        let matches = spec.uniqueKey.map { "\(key("new", $0)) = \(key("old", $0))" }.joined(separator: " and ")
+        try connection.execute("""
+            update \(relation) as new set _rops_duplicate = true
+            where new._rops_file = $1 and new._rops_duplicate is not true
+              and exists (select from \(relation) as old where old._rops_file <> $1 and \(matches))
+            """, [file])
     }
 
     /// Puts `staged` in place of `final` in the current transaction (readers wait, never see a gap).

@@ -3,7 +3,7 @@
 /// Raw tables stay text, so nothing is lost, but checking a value in SQL costs a regular expression
 /// per row and column: on 13M rows that is tens of seconds, while these byte checks cost nanoseconds.
 /// Each check accepts a strict subset of what PostgreSQL's input function accepts, so a value that
-/// passes always casts (`id::bigint`, `date::timestamp`, `replace(amount, '$', '')::numeric`);
+/// passes always casts (`id::bigint`, `date::timestamp`, `replace(amount, '$', '')::numeric(20,2)`);
 /// a value that fails is named in the row's `_rops_invalid` column for staging to quarantine.
 public enum DeclaredType: String, Sendable, CaseIterable {
     case integer, bigint, numeric, currency, date, timestamp, monthYear = "month_year", boolean
@@ -33,7 +33,8 @@ public enum DeclaredType: String, Sendable, CaseIterable {
             let sign = scanner.take(UInt8(ascii: "-"))
             guard scanner.take(UInt8(ascii: "$")) else { return false }
             if !sign { _ = scanner.take(UInt8(ascii: "-")) }
-            return scanner.unsignedDecimal() && scanner.atEnd
+            // At most 17 whole digits: the value then fits numeric(20,2) even after rounding up the cents.
+            return scanner.unsignedDecimal(maxWhole: 17) && scanner.atEnd
         case .date: return scanner.date() && scanner.atEnd
         case .timestamp:
             guard scanner.date() else { return false }
@@ -96,8 +97,9 @@ struct ByteCursor {
         return unsignedDecimal()
     }
 
-    mutating func unsignedDecimal() -> Bool {
+    mutating func unsignedDecimal(maxWhole: Int = 1000) -> Bool {
         let whole = digits()
+        guard whole <= maxWhole else { return false }
         var fraction = 0
         if take(UInt8(ascii: ".")) { fraction = digits() }
         return whole + fraction > 0 && whole + fraction <= 1000
@@ -148,15 +150,20 @@ struct TypeChecks {
 
     var isEmpty: Bool { checks.isEmpty }
 
-    /// Appends the failing columns, comma-separated, or COPY's null when every value passes.
-    func appendFailures(of record: CSVScanner.Record, copyText out: inout [UInt8]) {
-        var failed = false
+    /// Appends the failing columns, comma-separated, as a binary COPY text field, or NULL when every value passes.
+    func appendFailures(of record: CSVScanner.Record, binary out: inout [UInt8]) {
+        var lengthAt: Int?
         for check in checks where !record.withField(check.index, { $0.map(check.type.accepts) ?? true }) {
-            if failed { out.append(UInt8(ascii: ",")) }
+            if lengthAt == nil {
+                lengthAt = out.count
+                CopyBinary.appendInt32(0, into: &out)
+            } else {
+                out.append(UInt8(ascii: ","))
+            }
             out.append(contentsOf: check.name)
-            failed = true
         }
-        if !failed { CopyText.appendNull(&out) }
+        guard let lengthAt else { CopyBinary.appendInt32(-1, into: &out); return }
+        CopyBinary.setInt32(Int32(out.count - lengthAt - 4), at: lengthAt, in: &out)
     }
 
     /// The failing columns of a JSON record, comma-separated, or nil.

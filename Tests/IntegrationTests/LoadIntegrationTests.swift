@@ -157,6 +157,50 @@ final class LoadIntegrationTests: XCTestCase {
         XCTAssertEqual(try db.query("select count(*)::int as n from \(fixture.prefix)_raw.batches")[0]["n"].int, 3)
     }
 
+    /// `unique_key:` flags every record repeating a key loaded before (across files, in JSON, and
+    /// against earlier loads with --append); first copies, null keys and invalid keys stay unflagged.
+    func testUniqueKeyFlagsRepeatedKeys() throws {
+        let fixture = try ProjectFixture("load_project")
+        try fixture.write("models/sources.yml", """
+            version: 2
+            sources:
+              - name: keyed
+                schema: __S___raw
+                tables:
+                  - name: payments
+                    loader: {path: "data/raw/payments_*.csv", types: {id: bigint}, unique_key: id}
+                  - name: pairs
+                    loader: {path: data/raw/pairs.csv, unique_key: [a, b]}
+                  - name: labels
+                    loader: {path: data/raw/labels.json, json_path: target, types: {key: bigint}, unique_key: key}
+                  - name: arrivals
+                    loader: {path: "data/incoming/batch_*.csv", types: {id: integer}, unique_key: id}
+            """)
+        try fixture.write("data/raw/payments_1.csv", "id,v\n1,a\n2,b\n1,c\n007,d\n,e\nx1,f\nx1,g\n")
+        try fixture.write("data/raw/payments_2.csv", "id,v\n7,h\n2,i\n3,j\n")
+        try fixture.write("data/raw/pairs.csv", "a,b\nab,c\na,bc\nab,c\n")
+        try fixture.write("data/raw/labels.json", "{\"target\": {\"5\": \"No\", \"6\": \"Yes\", \"5\": \"Yes\", \"05\": \"No\"}}")
+        try fixture.write("data/incoming/batch_1.csv", "id,v\n1,a\n2,b\n")
+        let first = try fixture.rops(["load"])
+        XCTAssertEqual(first.status, 0, first.all)
+        let db = try TestDatabase.connect()
+        let raw = fixture.prefix + "_raw"
+        func flagged(_ sql: String) throws -> [String] {
+            try db.query(sql.replacingOccurrences(of: "RAW", with: raw)).map { $0["k"].string ?? "null" }
+        }
+        // 1 (line 4) repeats line 2; 007 is 7 and comes first, so 7 in the second file repeats it; the null and
+        // invalid ids are never repeats; 2 in the second file repeats the first file's 2.
+        XCTAssertEqual(try flagged("select v as k from RAW.payments where _rops_duplicate order by v"), ["c", "h", "i"])
+        XCTAssertEqual(try flagged("select count(*)::text as k from RAW.payments where _rops_duplicate is null"), ["7"])
+        XCTAssertEqual(try flagged("select a || '|' || b as k from RAW.pairs where _rops_duplicate"), ["ab|c"])
+        XCTAssertEqual(try flagged("select key || '=' || value as k from RAW.labels where _rops_duplicate order by 1"), ["05=No", "5=Yes"])
+        // --append: a key of an earlier load is a repeat in the new file; new keys are not.
+        try fixture.write("data/incoming/batch_2.csv", "id,v\n2,c\n3,d\n3,e\n")
+        let second = try fixture.rops(["load", "--append", "-s", "arrivals"])
+        XCTAssertEqual(second.status, 0, second.all)
+        XCTAssertEqual(try flagged("select v as k from RAW.arrivals where _rops_duplicate order by v"), ["c", "e"])
+    }
+
     func testKilledLoadLeavesThePreviousDataAndARerunCompletes() throws {
         let fixture = try ProjectFixture("load_project")
         try fixture.write("models/sources.yml", """

@@ -3,17 +3,14 @@
 {# Every value typed (null where the loader found it would not cast) and the first problem per row
     as `reason`. Inlined into stg_transactions and its rejected companion; PostgreSQL computes only
     the columns each of them selects. The reason is decided on the raw text and two small lookups so
-    that the 13M-row pass stays cheap: a row whose card belongs to its client has a valid client too
+    that the 13M-row pass stays cheap: the loader flags lines repeating an earlier id
+    (`_rops_duplicate`, first line wins), and a row whose card belongs to its client has a valid client too
     (stg_cards holds only cards of known clients), so the client lookup runs only for the rare rest. #}
 
 with
 
 source as (
     select * from {{ source('raw', 'transactions') }}
-),
-
-duplicates as (
-    select * from {{ ref('stg_transactions_duplicates') }}
 ),
 
 users as (
@@ -39,7 +36,7 @@ checked as (
             when source._rops_invalid is not null then {{ unparseable_reason('source._rops_invalid') }}
             when source.id is null then 'missing_id'
             when source.date is null or source.amount is null then 'missing_value'
-            when (source._rops_file, source._rops_line) in (select _rops_file, _rops_line from duplicates) then 'duplicate_id'
+            when source._rops_duplicate then 'duplicate_id'
             when cards.client_id is distinct from source.client_id::integer then
                 case
                     when source.client_id is null or source.client_id::integer not in (select client_id from users) then 'orphan_client'
