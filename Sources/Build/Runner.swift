@@ -27,6 +27,9 @@ public struct RunOptions: Sendable {
     public var threads = 4
     public var failFast = false
     public var fullRefresh = false
+    /// Seconds each node took last time (from target/run_results.json); nodes without one count as
+    /// one second. They rank ready nodes: the one with the longest remaining path starts first.
+    public var estimatedSeconds: [String: Double] = [:]
     public init() {}
 }
 
@@ -45,6 +48,8 @@ public final class Runner: @unchecked Sendable {
     /// which skips the model's descendants like a failure would.
     public var afterModel: (@Sendable (CompiledModel, PostgresConnection) -> Bool)?
     private var blocked: Set<String> = []
+    /// Heaviest remaining path from each node (estimated seconds): ready nodes start in this order.
+    private var priority: [String: Double] = [:]
 
     private let lock = NSCondition()
     private var remainingParents: [String: Int] = [:]
@@ -95,7 +100,12 @@ public final class Runner: @unchecked Sendable {
         for id in inRun {
             remainingParents[id] = Set(graph.parents[id] ?? []).filter { inRun.contains($0) }.count
         }
+        priority = graph.remainingPathWeight { id in
+            guard inRun.contains(id) else { return 0 }
+            return max(options.estimatedSeconds[id] ?? 1, 0.01)
+        }
         ready = graph.order.filter { inRun.contains($0) && remainingParents[$0] == 0 }
+        ready.sort(by: runsBefore)
         let total = inRun.count
         let workers = max(1, min(options.threads, total))
         let group = DispatchGroup()
@@ -178,10 +188,18 @@ public final class Runner: @unchecked Sendable {
         for skipped in report { reporter?.finished(0, of: total, result: skipped) }
     }
 
-    /// Keeps the ready queue in the graph's stable order.
+    /// Keeps the ready queue ordered: critical path first, then the graph's stable order.
     private func insertReady(_ id: String) {
         ready.append(id)
-        ready.sort { position[$0]! < position[$1]! }
+        ready.sort(by: runsBefore)
+    }
+
+    /// Whether ready node `a` should start before `b`. On two cores a heavy model that nothing waits
+    /// for (an index, a quarantine table) started first would slow the chain everything else waits for.
+    private func runsBefore(_ a: String, _ b: String) -> Bool {
+        let pa = priority[a] ?? 0, pb = priority[b] ?? 0
+        if pa != pb { return pa > pb }
+        return position[a]! < position[b]!
     }
 
     private func execute(_ id: String, index: Int, total: Int, connection: PostgresConnection) -> NodeResult {

@@ -102,6 +102,18 @@ public struct DependencyGraph: Sendable {
         return loop + [loop.first!]
     }
 
+    /// For each node, the heaviest path from it to the end of the graph: its own weight plus the
+    /// heaviest of its children's. A scheduler that starts the ready node with the largest value first
+    /// keeps the critical path moving and fills the gaps with the rest.
+    public func remainingPathWeight(_ weight: (String) -> Double) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for id in order.reversed() {
+            let heaviestChild = (children[id] ?? []).compactMap { result[$0] }.max() ?? 0
+            result[id] = weight(id) + heaviestChild
+        }
+        return result
+    }
+
     /// Ancestors of `id` up to `depth` edges (nil: all).
     public func ancestors(of id: String, depth: Int? = nil) -> Set<String> { walk(from: id, edges: parents, depth: depth) }
 

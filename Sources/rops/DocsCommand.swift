@@ -91,4 +91,18 @@ enum LastRun {
         }
         return out
     }
+
+    /// Seconds each node took in the last run (nodes that ran; skipped ones are left out).
+    static func seconds(_ path: String) -> [String: Double] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let results = json["results"] as? [[String: Any]] else { return [:] }
+        var out: [String: Double] = [:]
+        for result in results {
+            guard let id = result["unique_id"] as? String, result["status"] as? String != "skipped",
+                  let seconds = result["execution_time"] as? Double else { continue }
+            out[id] = seconds
+        }
+        return out
+    }
 }

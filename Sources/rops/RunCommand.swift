@@ -64,6 +64,7 @@ struct ModelRun {
         runOptions.threads = threads
         runOptions.failFast = arguments.failFast
         runOptions.fullRefresh = arguments.fullRefresh
+        runOptions.estimatedSeconds = LastRun.seconds(session.targetPath + "/run_results.json")
         let reporter = LineReporter()
         let runner = Runner(compiler: session.compiler, graph: session.graph, options: runOptions, reporter: reporter) {
             try PostgresConnection(dsn)

@@ -38,6 +38,24 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(graph.order.count, 7)
     }
 
+    /// The heaviest remaining path: stg_b's runs through int_ab to the heavier of fct and vw, not
+    /// through `lonely`, unless lonely is heavy enough to outweigh that whole chain.
+    func testRemainingPathWeightFollowsTheHeaviestChain() throws {
+        let graph = try sample()
+        var seconds = ["model.stg_a": 30.0, "model.stg_b": 5, "model.int_ab": 40, "model.fct": 2, "model.vw": 1, "model.lonely": 10]
+        var weights = graph.remainingPathWeight { seconds[$0] ?? 0 }
+        XCTAssertEqual(weights["model.int_ab"], 42)
+        XCTAssertEqual(weights["model.stg_a"], 72)
+        XCTAssertEqual(weights["model.stg_b"], 47)
+        XCTAssertEqual(weights["model.lonely"], 10)
+        XCTAssertEqual(weights["source.shop.orders"], 72)
+        seconds["model.lonely"] = 50
+        weights = graph.remainingPathWeight { seconds[$0] ?? 0 }
+        XCTAssertEqual(weights["model.stg_b"], 55)
+        // Unit weights: the depth to the end of the graph.
+        XCTAssertEqual(graph.remainingPathWeight { _ in 1 }["model.stg_b"], 3)
+    }
+
     func testCycleIsReportedWithItsPath() {
         XCTAssertThrowsError(try DependencyGraph([node("a", ["model.c"]), node("b", ["model.a"]), node("c", ["model.b"]),
                                                   node("d", ["model.a"])])) { error in
