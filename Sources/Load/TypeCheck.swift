@@ -26,8 +26,8 @@ public enum DeclaredType: String, Sendable, CaseIterable {
     public func accepts(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var scanner = ByteCursor(bytes)
         switch self {
-        case .integer: return scanner.integer(maxDigits: 10, limit: Array("2147483647".utf8)) && scanner.atEnd
-        case .bigint: return scanner.integer(maxDigits: 19, limit: Array("9223372036854775807".utf8)) && scanner.atEnd
+        case .integer: return scanner.integer(maxDigits: 10, limit: Self.int32Limit) && scanner.atEnd
+        case .bigint: return scanner.integer(maxDigits: 19, limit: Self.int64Limit) && scanner.atEnd
         case .numeric: return scanner.decimal() && scanner.atEnd
         case .currency:
             let sign = scanner.take(UInt8(ascii: "-"))
@@ -49,6 +49,10 @@ public enum DeclaredType: String, Sendable, CaseIterable {
             return ["t", "f", "true", "false", "y", "n", "yes", "no", "on", "off", "1", "0"].contains(text)
         }
     }
+
+    // Built once: an array literal per call cost a malloc and a free for every integer field checked.
+    private static let int32Limit = Array("2147483647".utf8)
+    private static let int64Limit = Array("9223372036854775807".utf8)
 
     public func accepts(_ text: String) -> Bool {
         var copy = text
