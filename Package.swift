@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "DocsTests", dependencies: ["Docs"]),
         .testTarget(name: "GeneratorTests", dependencies: ["rops-datagen", "TestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient", "DataTesting"]),
     ]
 )

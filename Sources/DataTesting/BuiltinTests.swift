@@ -86,6 +86,21 @@ enum BuiltinTests {
             """,
     ]
 
+    /// For the tests whose failing rows are rows of `model` matching a condition: that condition. Zero
+    /// matching rows means zero failures for the test's own query too, so a shared scan can pass them.
+    static let failingRowConditions: [String: String] = [
+        "not_null": "{{ column_name }} is null",
+        "accepted_values": """
+            {{ column_name }} not in (
+                {%- for value in values -%}
+                {%- if quote is not defined or quote -%}'{{ value | string | replace("'", "''") }}'{%- else -%}{{ value }}{%- endif -%}
+                {{- ', ' if not loop.last -}}
+                {%- endfor -%}
+            )
+            """,
+        "expression_is_true": "not ({% if column_name is defined and column_name %}{{ column_name }} {% endif %}{{ expression }})",
+    ]
+
     /// dbt's spellings of the same tests.
     static let aliases: [String: String] = [
         "dbt_utils.expression_is_true": "expression_is_true",

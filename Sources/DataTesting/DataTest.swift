@@ -24,6 +24,17 @@ public struct DataTest: Sendable {
     public let storeFailures: Bool
     public let auditSchema: String
     public let tags: [String]
+    /// For tests whose failing rows are the rows of one relation matching a condition (not_null,
+    /// accepted_values, expression_is_true): tests of the same relation are screened together in one
+    /// scan, and only a test whose condition matches rows runs on its own for its exact result.
+    public var screen: Screen? = nil
+
+    public struct Screen: Sendable, Equatable {
+        /// The relation scanned (the model, or its `where:`-filtered subquery).
+        public let relation: String
+        /// A condition true for the rows that make the test fail.
+        public let failingRows: String
+    }
 
     public var uniqueId: String { "test.\(name)" }
 

@@ -25,7 +25,7 @@ public struct TestCompiler {
             tests.append(DataTest(name: name, kind: test.kind, testName: test.testName, attachedTo: test.attachedTo, column: test.column,
                                   dependsOn: test.dependsOn, sql: test.sql, file: test.file, line: test.line, severity: test.severity,
                                   errorIf: test.errorIf, warnIf: test.warnIf, limit: test.limit, storeFailures: test.storeFailures,
-                                  auditSchema: test.auditSchema, tags: test.tags))
+                                  auditSchema: test.auditSchema, tags: test.tags, screen: test.screen))
         }
         for model in compiler.compiled.values.sorted(by: { $0.name < $1.name }) {
             let specs = model.model.tests + model.model.columns.flatMap(\.tests)
@@ -76,7 +76,13 @@ public struct TestCompiler {
             variables[key] = try resolveRelations(value, spec: spec, model: model, dependsOn: &dependsOn)
         }
         let sql: String
+        var screen: DataTest.Screen?
         do {
+            if builtin != nil, let condition = BuiltinTests.failingRowConditions[testName],
+               spec.config["store_failures"]?.truthy != true, spec.config["limit"] == nil {
+                let rendered = try compiler.renderSnippet(condition, file: spec.file, for: model, extra: variables)
+                screen = DataTest.Screen(relation: filteredModel, failingRows: rendered.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             if let builtin {
                 sql = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)
             } else {
@@ -107,7 +113,7 @@ public struct TestCompiler {
             severity: (config["severity"]?.stringValue ?? "error").lowercased(),
             errorIf: try threshold(config["error_if"], spec), warnIf: try threshold(config["warn_if"], spec),
             limit: config["limit"]?.intValue, storeFailures: config["store_failures"]?.truthy ?? false,
-            auditSchema: schema + "_audit", tags: tags + NodeConfig.stringList(config["tags"]))
+            auditSchema: schema + "_audit", tags: tags + NodeConfig.stringList(config["tags"]), screen: screen)
     }
 
     /// `to: ref('m')` and `parts: [ref('a'), source('s', 't')]`: rendered to relations, noted as dependencies.

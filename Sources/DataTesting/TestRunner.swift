@@ -39,20 +39,7 @@ public enum TestExecutor {
             } else {
                 failures = try connection.query(test.countSQL)[0]["failures"].int ?? 0
             }
-            let status: TestResult.Status
-            if test.severity == "warn" {
-                status = test.warnIf.trips(failures) ? .warn : .pass
-            } else if test.errorIf.trips(failures) {
-                status = .fail
-            } else {
-                status = test.warnIf.trips(failures) ? .warn : .pass
-            }
-            var message = status == .pass ? "PASS" : "\(failures) failing row\(failures == 1 ? "" : "s")"
-            if status != .pass {
-                message += test.storeFailures ? "; kept in \(test.auditSchema).\(test.name)" : ""
-                message += "\n  reproduce: " + SQLCleanup.trimSemicolons(test.sql).replacingOccurrences(of: "\n", with: "\n  ")
-            }
-            return TestResult(test: test, status: status, failures: failures, seconds: Date().timeIntervalSince(start), message: message)
+            return judge(test, failures: failures, seconds: Date().timeIntervalSince(start))
         } catch {
             let text = (error as? PostgresError).map { $0.isCancellation ? "cancelled" : $0.description } ?? "\(error)"
             return TestResult(test: test, status: .error, failures: 0, seconds: Date().timeIntervalSince(start),
@@ -60,23 +47,87 @@ public enum TestExecutor {
         }
     }
 
+    /// The result of a test that found `failures`, by its severity and thresholds.
+    static func judge(_ test: DataTest, failures: Int, seconds: Double) -> TestResult {
+        let status: TestResult.Status
+        if test.severity == "warn" {
+            status = test.warnIf.trips(failures) ? .warn : .pass
+        } else if test.errorIf.trips(failures) {
+            status = .fail
+        } else {
+            status = test.warnIf.trips(failures) ? .warn : .pass
+        }
+        var message = status == .pass ? "PASS" : "\(failures) failing row\(failures == 1 ? "" : "s")"
+        if status != .pass {
+            message += test.storeFailures ? "; kept in \(test.auditSchema).\(test.name)" : ""
+            message += "\n  reproduce: " + SQLCleanup.trimSemicolons(test.sql).replacingOccurrences(of: "\n", with: "\n  ")
+        }
+        return TestResult(test: test, status: status, failures: failures, seconds: seconds, message: message)
+    }
+
+    /// Groups of test indexes that run together: screenable tests of one relation share a group,
+    /// every other test is a group of its own. Groups keep the order of their first test.
+    public static func units(_ tests: [DataTest]) -> [[Int]] {
+        var units: [[Int]] = []
+        var unitOf: [String: Int] = [:]
+        for (index, test) in tests.enumerated() {
+            if let relation = test.screen?.relation {
+                if let unit = unitOf[relation] { units[unit].append(index); continue }
+                unitOf[relation] = units.count
+            }
+            units.append([index])
+        }
+        return units
+    }
+
+    /// Runs `tests`, screening those of one relation in a single scan: `count(*) filter (where …)`
+    /// per test, so a model with ten column tests is read once, not ten times. A test whose rows
+    /// match (or a screen that fails) runs on its own, so failures and errors read exactly as if
+    /// it had run alone. Results come back in the tests' order.
+    public static func runScreened(_ tests: [DataTest], on connection: PostgresConnection) -> [TestResult] {
+        var results = [TestResult?](repeating: nil, count: tests.count)
+        for unit in units(tests) {
+            guard unit.count > 1, let relation = tests[unit[0]].screen?.relation else {
+                for index in unit { results[index] = run(tests[index], on: connection) }
+                continue
+            }
+            let start = Date()
+            let columns = unit.enumerated().map { position, index in
+                "count(*) filter (where \(tests[index].screen!.failingRows)) as f\(position)"
+            }
+            let counts = try? connection.query("select \(columns.joined(separator: ",\n       "))\nfrom \(relation)").first
+            let seconds = Date().timeIntervalSince(start) / Double(unit.count)
+            for (position, index) in unit.enumerated() {
+                if let matching = counts?["f\(position)"].int, matching == 0 {
+                    results[index] = judge(tests[index], failures: 0, seconds: seconds)
+                } else {
+                    results[index] = run(tests[index], on: connection)
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
     /// Runs `tests` on `threads` connections; results come back in the tests' order.
     public static func runAll(_ tests: [DataTest], threads: Int, connect: @escaping @Sendable () throws -> PostgresConnection,
                               report: @escaping @Sendable (Int, TestResult) -> Void) throws -> [TestResult] {
         let box = ResultBox(count: tests.count)
+        let units = units(tests)
         let next = Counter()
         let group = DispatchGroup()
         let failure = ErrorHolder()
-        for _ in 0..<max(1, min(threads, tests.count)) {
+        for _ in 0..<max(1, min(threads, units.count)) {
             group.enter()
             Thread {
                 defer { group.leave() }
                 do {
                     let connection = try connect()
-                    while let index = next.take(below: tests.count), !ActiveConnections.shared.isInterrupted {
-                        let result = run(tests[index], on: connection)
-                        box.set(index, result)
-                        report(index, result)
+                    while let unit = next.take(below: units.count), !ActiveConnections.shared.isInterrupted {
+                        let indexes = units[unit]
+                        for (index, result) in zip(indexes, runScreened(indexes.map { tests[$0] }, on: connection)) {
+                            box.set(index, result)
+                            report(index, result)
+                        }
                     }
                 } catch {
                     failure.set(error)

@@ -199,8 +199,7 @@ final class BuildTests: @unchecked Sendable {
 
     /// Runs the tests that read no model (seeds and sources only).
     func runUpfrontTests(on connection: PostgresConnection) {
-        for test in upfront {
-            let result = TestExecutor.run(test, on: connection)
+        for result in TestExecutor.runScreened(upfront, on: connection) {
             reporter.report(result)
             lock.lock(); collected.append(result); lock.unlock()
         }
@@ -217,8 +216,7 @@ final class BuildTests: @unchecked Sendable {
         for test in ready { started.insert(test.uniqueId) }
         lock.unlock()
         var passed = true
-        for test in ready {
-            let result = TestExecutor.run(test, on: connection)
+        for (test, result) in zip(ready, TestExecutor.runScreened(ready, on: connection)) {
             reporter.report(result)
             lock.lock(); collected.append(result); lock.unlock()
             if (result.status == .fail || result.status == .error) && test.attachedTo == "model.\(model.name)" { passed = false }
