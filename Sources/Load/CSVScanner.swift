@@ -359,7 +359,6 @@ extension CopyText {
     }
 }
 
-
 extension CSVScanner.Record {
     /// Appends the fields as binary COPY text fields (length-prefixed, quoting undone): no byte of
     /// the value has to be escaped here or parsed for delimiters by the server.

@@ -5,8 +5,9 @@
 ///
 /// Memory grows with the number of distinct keys, not with the file: a single integer key costs
 /// 8 bytes when keys arrive in increasing order, 16 to 32 in a hash set when they do not (13.3M
-/// payment ids in order: ~110 MB); other keys keep their bytes. Keys are compared by value where a type is declared for a single
-/// integer key (`007` repeats `7`, as `id::bigint` would see it), else byte for byte.
+/// payment ids in order: ~110 MB); other keys keep their bytes. Keys are compared by value where a
+/// type is declared for a single integer key (`007` repeats `7`, as `id::bigint` would see it),
+/// else byte for byte.
 struct DuplicateKeys {
     private let columns: [Int]
     /// The declared type when the key is one integer column: its values are compared as numbers.
@@ -26,8 +27,13 @@ struct DuplicateKeys {
             }
             return index
         }
-        let declared = key.count == 1 ? types.first(where: { $0.column == key[0] })?.type : nil
-        integerType = declared == .integer || declared == .bigint ? declared : nil
+        integerType = Self.integerType(of: key, types: types)
+    }
+
+    /// The declared type of a key that is one integer column, whose values compare as numbers.
+    static func integerType(of key: [String], types: [(column: String, type: DeclaredType)]) -> DeclaredType? {
+        guard key.count == 1, let declared = types.first(where: { $0.column == key[0] })?.type else { return nil }
+        return declared == .integer || declared == .bigint ? declared : nil
     }
 
     var isEmpty: Bool { columns.isEmpty }
@@ -48,9 +54,7 @@ struct DuplicateKeys {
             field(index) { bytes in
                 guard let bytes else { complete = false; return }
                 // Length-prefixed, so ("ab", "c") and ("a", "bc") stay apart.
-                let count = UInt32(truncatingIfNeeded: bytes.count)
-                key.append(contentsOf: [UInt8(truncatingIfNeeded: count >> 24), UInt8(truncatingIfNeeded: count >> 16),
-                                        UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count)])
+                CopyBinary.appendInt32(Int32(truncatingIfNeeded: bytes.count), into: &key)
                 key.append(contentsOf: bytes)
             }
         }

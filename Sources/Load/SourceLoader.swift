@@ -231,13 +231,13 @@ public final class SourceLoader {
             }
         }
         let checks = try TypeChecks(spec.types, columns: columns, file: name)
-        let copyColumns = ((singleLine ? [] : ["_rops_line"]) + columns + (checks.isEmpty ? [] : ["_rops_invalid"])
-                           + (duplicates.isEmpty ? [] : ["_rops_duplicate"]))
-            .map(SQLText.identifier).joined(separator: ", ")
+        let copyColumns = (singleLine ? [] : ["_rops_line"]) + columns + (checks.isEmpty ? [] : ["_rops_invalid"])
+            + (duplicates.isEmpty ? [] : ["_rops_duplicate"])
+        let fieldCount = copyColumns.count
         do {
             // Binary COPY for both formats: fields go length-prefixed, so nothing is escaped here
             // and the server does not parse the text for delimiters and escapes.
-            try connection.copyIn("copy \(data) (\(copyColumns)) from stdin with (format binary)") { writer in
+            try connection.copyIn("copy \(data) (\(copyColumns.map(SQLText.identifier).joined(separator: ", "))) from stdin with (format binary)") { writer in
                 let pipe = CopyPipe(writer)
                 var out: [UInt8] = []
                 out.reserveCapacity(1 << 20 + 65536)
@@ -252,7 +252,6 @@ public final class SourceLoader {
                 out.append(contentsOf: CopyBinary.header)
                 switch spec.format {
                 case .csv:
-                    let fieldCount = 1 + columns.count + (checks.isEmpty ? 0 : 1) + (duplicates.isEmpty ? 0 : 1)
                     try CSVScanner(options: spec.csv).scan(blocks, expectedFields: columns.count, onHeader: { names in
                         let normalised = ColumnNames.unique(names)
                         guard normalised == columns else {
@@ -269,7 +268,6 @@ public final class SourceLoader {
                         try flushIfLarge()
                     }, onReject: { try spill.add($0) })
                 case .json:
-                    let fieldCount = columns.count + (singleLine ? 0 : 1) + (checks.isEmpty ? 0 : 1) + (duplicates.isEmpty ? 0 : 1)
                     let onRow: JSONScan.RowHandler = { line, values in
                         if let problem = JSONValues.problem(values) {
                             try spill.add(Rejection(line: line, byteOffset: -1, reason: problem, detail: "a key or value is not valid UTF-8 text",
@@ -328,8 +326,7 @@ public final class SourceLoader {
     /// flagged in one set-based update (the first load of a key keeps it; this file's rows repeat it).
     private func flagKeysLoadedBefore(file: String) throws {
         guard !spec.uniqueKey.isEmpty else { return }
-        let integerKey = spec.uniqueKey.count == 1
-            && spec.types.contains { $0.column == spec.uniqueKey[0] && ($0.type == .integer || $0.type == .bigint) }
+        let integerKey = DuplicateKeys.integerType(of: spec.uniqueKey, types: spec.types) != nil
         // Integer keys compare as numbers, like the in-memory set; only values the type check passed are cast.
         func key(_ alias: String, _ column: String) -> String {
             let reference = "\(alias).\(SQLText.identifier(column))"
