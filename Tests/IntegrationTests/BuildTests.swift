@@ -54,6 +54,37 @@ final class BuildTests: XCTestCase {
         XCTAssertEqual((summary["depends_on"] as! [String: Any])["nodes"] as! [String], ["model.int_customer_matview"])
     }
 
+    /// With one thread the start order is visible: the ready model with the longest chain behind it
+    /// starts first (by depth on a first run), and the last run's seconds outweigh depth after that.
+    func testReadyModelsStartCriticalPathFirst() throws {
+        let fixture = try ProjectFixture("load_project")
+        try fixture.write("project.yml", "name: order\nmodels:\n  order:\n    +schema: __S___order\n    +materialized: view\n")
+        try fixture.write("models/a_leaf.sql", "select 1 as n")
+        try fixture.write("models/b_root.sql", "select 1 as n")
+        try fixture.write("models/c_middle.sql", "select n from {{ ref('b_root') }}")
+        try fixture.write("models/d_end.sql", "select n from {{ ref('c_middle') }}")
+        func startOrder() throws -> [String] {
+            let outcome = try fixture.rops(["run", "--threads", "1"])
+            XCTAssertEqual(outcome.status, 0, outcome.all)
+            return outcome.stdout.split(separator: "\n").compactMap { line in
+                ["a_leaf", "b_root", "c_middle", "d_end"].first { line.contains("\"\($0)\"") }
+            }
+        }
+        // The graph's stable order would start a_leaf; b_root has two models waiting behind it. Once
+        // a_leaf and d_end weigh the same, the stable order decides.
+        XCTAssertEqual(try startOrder(), ["b_root", "c_middle", "a_leaf", "d_end"])
+        // a_leaf took 100 s last time, more than the whole b_root chain: it starts first now.
+        let path = fixture.root + "/target/run_results.json"
+        var results = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        results["results"] = try XCTUnwrap(results["results"] as? [[String: Any]]).map { result in
+            var result = result
+            if result["unique_id"] as? String == "model.a_leaf" { result["execution_time"] = 100.0 }
+            return result
+        }
+        try JSONSerialization.data(withJSONObject: results).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try startOrder(), ["a_leaf", "b_root", "c_middle", "d_end"])
+    }
+
     func testMaterializedViewRefreshesConcurrentlyWhenItsSQLIsUnchanged() throws {
         let fixture = try ProjectFixture("mini_project")
         let db = try TestDatabase.connect()
