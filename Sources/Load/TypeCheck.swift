@@ -26,8 +26,8 @@ public enum DeclaredType: String, Sendable, CaseIterable {
     public func accepts(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var scanner = ByteCursor(bytes)
         switch self {
-        case .integer: return scanner.integer(maxDigits: 10, limit: Self.int32Limit) && scanner.atEnd
-        case .bigint: return scanner.integer(maxDigits: 19, limit: Self.int64Limit) && scanner.atEnd
+        case .integer: return scanner.integer(maxDigits: 10, limit: UInt64(Int32.max)) && scanner.atEnd
+        case .bigint: return scanner.integer(maxDigits: 19, limit: UInt64(Int64.max)) && scanner.atEnd
         case .numeric: return scanner.decimal() && scanner.atEnd
         case .currency:
             let sign = scanner.take(UInt8(ascii: "-"))
@@ -49,10 +49,6 @@ public enum DeclaredType: String, Sendable, CaseIterable {
             return ["t", "f", "true", "false", "y", "n", "yes", "no", "on", "off", "1", "0"].contains(text)
         }
     }
-
-    // Built once: an array literal per call cost a malloc and a free for every integer field checked.
-    private static let int32Limit = Array("2147483647".utf8)
-    private static let int64Limit = Array("9223372036854775807".utf8)
 
     public func accepts(_ text: String) -> Bool {
         var copy = text
@@ -82,17 +78,17 @@ struct ByteCursor {
         return index - start
     }
 
-    /// An optional `-` and up to `maxDigits` digits whose value is at most `limit` (or limit + 1 when negative).
-    mutating func integer(maxDigits: Int, limit: [UInt8]) -> Bool {
+    /// An optional `-` and up to `maxDigits` digits whose value is at most `limit` (or limit + 1 when
+    /// negative). `maxDigits` ≤ 19, so the value is read into a UInt64 without overflow.
+    mutating func integer(maxDigits: Int, limit: UInt64) -> Bool {
         let negative = take(UInt8(ascii: "-"))
         let start = index
         let count = digits()
         guard count > 0, count <= maxDigits else { return false }
         guard count == maxDigits else { return true }
-        let value = Array(bytes[start..<index])
-        var highest = limit
-        if negative { highest[highest.count - 1] += 1 }  // -2147483648: the last digit of both limits is 7
-        return !highest.lexicographicallyPrecedes(value)
+        var value: UInt64 = 0
+        for k in start..<index { value = value &* 10 &+ UInt64(bytes[k] &- 48) }
+        return value <= (negative ? limit + 1 : limit)
     }
 
     /// `-?` then digits with an optional fraction; at least one digit; at most 1000 digits in all.
@@ -114,7 +110,9 @@ struct ByteCursor {
         let start = index
         let count = digits()
         guard count >= minDigits, count <= maxDigits else { return nil }
-        return bytes[start..<index].reduce(0) { $0 * 10 + Int($1 - 48) }
+        var value = 0
+        for k in start..<index { value = value * 10 + Int(bytes[k] &- 48) }
+        return value
     }
 
     /// `YYYY-MM-DD`, a real calendar day.
@@ -122,9 +120,16 @@ struct ByteCursor {
         guard let year = number(minDigits: 4, maxDigits: 4), year >= 1, take(UInt8(ascii: "-")),
               let month = number(minDigits: 2, maxDigits: 2), (1...12).contains(month), take(UInt8(ascii: "-")),
               let day = number(minDigits: 2, maxDigits: 2), day >= 1 else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
+        return day <= Self.daysIn(month: month, year: year)
+    }
+
+    /// No array here: this runs for every date and timestamp field, and an array literal is a malloc.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`.
@@ -142,6 +147,10 @@ struct ByteCursor {
 /// The declared types of one file's columns, checked per record while it streams.
 struct TypeChecks {
     private let checks: [(index: Int, name: [UInt8], type: DeclaredType)]
+    // The per-record loop reads these two plain arrays (no reference-counted element to retain and
+    // release per field, as the tuples' names would be); a name is looked up only when a check fails.
+    private let indices: [Int]
+    private let types: [DeclaredType]
 
     init(_ types: [(column: String, type: DeclaredType)], columns: [String], file: String) throws {
         checks = try types.map { column, type in
@@ -150,6 +159,8 @@ struct TypeChecks {
             }
             return (index, Array(column.utf8), type)
         }
+        indices = checks.map(\.index)
+        self.types = checks.map(\.type)
     }
 
     var isEmpty: Bool { checks.isEmpty }
@@ -157,14 +168,14 @@ struct TypeChecks {
     /// Appends the failing columns, comma-separated, as a binary COPY text field, or NULL when every value passes.
     func appendFailures(of record: CSVScanner.Record, binary out: inout [UInt8]) {
         var lengthAt: Int?
-        for check in checks where !record.withField(check.index, { $0.map(check.type.accepts) ?? true }) {
+        for k in indices.indices where !record.field(indices[k], isA: types[k]) {
             if lengthAt == nil {
                 lengthAt = out.count
                 CopyBinary.appendInt32(0, into: &out)
             } else {
                 out.append(UInt8(ascii: ","))
             }
-            out.append(contentsOf: check.name)
+            out.append(contentsOf: checks[k].name)
         }
         guard let lengthAt else { CopyBinary.appendInt32(-1, into: &out); return }
         CopyBinary.setInt32(Int32(out.count - lengthAt - 4), at: lengthAt, in: &out)
@@ -181,5 +192,16 @@ struct TypeChecks {
             }
         }
         return out.isEmpty ? nil : out
+    }
+}
+
+extension CSVScanner.Record {
+    /// Whether field `index` is null or a valid `type` value: read in place, without a closure or a
+    /// copy unless the field has quotes to undo.
+    func field(_ index: Int, isA type: DeclaredType) -> Bool {
+        let span = spans[index]
+        if !span.quoted && scanner.isNull(span) { return true }
+        if span.hasEscapes { return withField(index) { $0.map(type.accepts) ?? true } }
+        return scanner.buffer.withUnsafeBufferPointer { type.accepts(UnsafeBufferPointer(rebasing: $0[span.start..<span.end])) }
     }
 }
