@@ -30,6 +30,11 @@ enum ServerSettings {
         checkpoint_timeout = 30min
         wal_buffers = 64MB
         synchronous_commit = off
+        # A table created and filled in one transaction skips the WAL and is synced to disk at commit.
+        # Without this, the kernel keeps its pages dirty until then, and committing a 2 GB table
+        # stalled 2-3 s on the disk with the CPU idle. Asking for write-back every 2 MB as it is
+        # written moves that I/O under the CPU work (commit of enriched_transactions: 2.8 s -> 0.2 s).
+        backend_flush_after = 2MB
         # rops ANALYZEs every table it loads or builds. Vacuums triggered by inserts alone would
         # re-read and re-dirty every page of a freshly built 13M-row table while the next models run
         # (measured: enriched_transactions 38 s -> 45 s at full scale). Updates and deletes still
