@@ -66,14 +66,13 @@ struct Materializer {
             try runHooks(hooks.pre)
             try connection.execute("drop table if exists \(temporaryRelation) cascade")
             let created = try connection.execute("create table \(temporaryRelation) as\n\(body)")
-            // Statistics now, not when autovacuum gets round to it: the next model's plan depends on them.
-            try connection.execute("analyze \(temporaryRelation)")
             try createIndexes(on: temporaryRelation, table: temporary)
             try applyGrants(temporaryRelation, kind: "table")
             try swap(temporary, kind: "table")
             try runHooks(hooks.post)
             return created.affectedRows
         }
+        try analyzeAfterCommit()
         return MaterializationResult(message: "SELECT \(rows ?? 0)", rowsAffected: rows)
     }
 
@@ -126,14 +125,22 @@ struct Materializer {
             try runHooks(hooks.pre)
             try connection.execute("drop materialized view if exists \(temporaryRelation) cascade")
             try connection.execute("create materialized view \(temporaryRelation) as\n\(body)\nwith data")
-            try connection.execute("analyze \(temporaryRelation)")
             try connection.execute("comment on materialized view \(temporaryRelation) is \(try SQLText.literal(checksum))")
             try createIndexes(on: temporaryRelation, table: temporary)
             try applyGrants(temporaryRelation, kind: "materialized view")
             try swap(temporary, kind: "materialized view")
             try runHooks(hooks.post)
         }
+        try analyzeAfterCommit()
         return MaterializationResult(message: "CREATE MATERIALIZED VIEW", rowsAffected: nil)
+    }
+
+    /// Statistics now, not when autovacuum gets round to it: the next model's plan depends on them.
+    /// After the commit, not before: a transaction's inserted rows count towards autovacuum's
+    /// threshold only when it commits, so an ANALYZE inside it was followed by autovacuum analysing
+    /// the same table again, mid-build, under a lock that index and key builds wait for.
+    private func analyzeAfterCommit() throws {
+        try connection.execute("analyze \(target)")
     }
 
     private func operation() throws -> MaterializationResult {
