@@ -106,7 +106,7 @@ final class LocalClusterTests: XCTestCase {
         XCTAssertTrue(text.contains("port = 5555"))
         XCTAssertTrue(text.contains("synchronous_commit = off"))
         XCTAssertTrue(text.contains("shared_buffers = 4096MB"))
-        XCTAssertTrue(text.contains("maintenance_work_mem = 1536MB"))
+        XCTAssertTrue(text.contains("maintenance_work_mem = 128MB"), "cache-sized sort runs for index builds")
         XCTAssertTrue(text.contains("max_wal_size = 8GB"))
         XCTAssertTrue(text.contains("autovacuum_vacuum_insert_threshold = -1"), "no vacuum of freshly built tables mid-build")
         XCTAssertTrue(text.contains("backend_flush_after = 2MB"), "big tables written back while built, not at commit")
