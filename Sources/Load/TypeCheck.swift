@@ -146,36 +146,36 @@ struct ByteCursor {
 
 /// The declared types of one file's columns, checked per record while it streams.
 struct TypeChecks {
-    private let checks: [(index: Int, name: [UInt8], type: DeclaredType)]
-    // The per-record loop reads these two plain arrays (no reference-counted element to retain and
-    // release per field, as the tuples' names would be); a name is looked up only when a check fails.
+    // Three plain arrays, not an array of (index, name, type) tuples: the per-record loop then has
+    // no reference-counted element (a name) to retain and release per field.
     private let indices: [Int]
     private let types: [DeclaredType]
+    private let names: [[UInt8]]
 
     init(_ types: [(column: String, type: DeclaredType)], columns: [String], file: String) throws {
-        checks = try types.map { column, type in
+        indices = try types.map { column, _ in
             guard let index = columns.firstIndex(of: column) else {
                 throw StructuralError(file: file, message: "`types:` names column '\(column)', which the file does not have (its columns: \(columns.joined(separator: ", ")))")
             }
-            return (index, Array(column.utf8), type)
+            return index
         }
-        indices = checks.map(\.index)
-        self.types = checks.map(\.type)
+        self.types = types.map(\.type)
+        names = types.map { Array($0.column.utf8) }
     }
 
-    var isEmpty: Bool { checks.isEmpty }
+    var isEmpty: Bool { indices.isEmpty }
 
     /// Appends the failing columns, comma-separated, as a binary COPY text field, or NULL when every value passes.
     func appendFailures(of record: CSVScanner.Record, binary out: inout [UInt8]) {
         var lengthAt: Int?
-        for k in indices.indices where !record.field(indices[k], isA: types[k]) {
+        for k in indices.indices where !record.withField(indices[k], { $0.map(types[k].accepts) ?? true }) {
             if lengthAt == nil {
                 lengthAt = out.count
                 CopyBinary.appendInt32(0, into: &out)
             } else {
                 out.append(UInt8(ascii: ","))
             }
-            out.append(contentsOf: checks[k].name)
+            out.append(contentsOf: names[k])
         }
         guard let lengthAt else { CopyBinary.appendInt32(-1, into: &out); return }
         CopyBinary.setInt32(Int32(out.count - lengthAt - 4), at: lengthAt, in: &out)
@@ -184,24 +184,14 @@ struct TypeChecks {
     /// The failing columns of a JSON record, comma-separated, or nil.
     func failures(of values: [JSONScalar]) -> [UInt8]? {
         var out: [UInt8] = []
-        for check in checks {
-            guard case .text(let bytes) = values[check.index] else { continue }
-            if !bytes.withUnsafeBufferPointer(check.type.accepts) {
+        for k in indices.indices {
+            guard case .text(let bytes) = values[indices[k]] else { continue }
+            if !bytes.withUnsafeBufferPointer(types[k].accepts) {
                 if !out.isEmpty { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: check.name)
+                out.append(contentsOf: names[k])
             }
         }
         return out.isEmpty ? nil : out
     }
 }
 
-extension CSVScanner.Record {
-    /// Whether field `index` is null or a valid `type` value: read in place, without a closure or a
-    /// copy unless the field has quotes to undo.
-    func field(_ index: Int, isA type: DeclaredType) -> Bool {
-        let span = spans[index]
-        if !span.quoted && scanner.isNull(span) { return true }
-        if span.hasEscapes { return withField(index) { $0.map(type.accepts) ?? true } }
-        return scanner.buffer.withUnsafeBufferPointer { type.accepts(UnsafeBufferPointer(rebasing: $0[span.start..<span.end])) }
-    }
-}
