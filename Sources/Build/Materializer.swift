@@ -102,10 +102,10 @@ struct Materializer {
             default:
                 affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
             }
-            try connection.execute("analyze \(target)")
             try runHooks(hooks.post)
             return affected
         }
+        try analyzeAfterCommit()
         return MaterializationResult(message: "INSERT \(rows)", rowsAffected: rows)
     }
 

@@ -125,7 +125,7 @@ public final class SourceLoader {
             }
         }
         let loading = table + "__rops_loading", rejecting = table + "__rops_rejecting"
-        return try connection.transaction {
+        let results: [FileLoad] = try connection.transaction {
             try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
             try connection.execute("drop table if exists \(SQLText.qualified(schema, loading)), \(SQLText.qualified(schema, rejecting))")
             try createTables(data: SQLText.qualified(schema, loading), rejected: SQLText.qualified(schema, rejecting), columns: columns, ifMissing: false)
@@ -136,13 +136,13 @@ public final class SourceLoader {
                 results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
                                             columns: columns, duplicates: &duplicates, totalBytes: totalBytes, doneBefore: results))
             }
-            // Statistics before the swap, so the first staging query after a load is planned on real row counts.
-            try connection.execute("analyze \(SQLText.qualified(schema, loading))")
             try swap(loading, into: table)
             try swap(rejecting, into: table + "__rejected")
             for result in results { try recordSuccess(result, mode: "full") }
             return results
         }
+        try analyzeAfterCommit()
+        return results
     }
 
     private func appendFile(_ file: String, columns: [String], totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
@@ -154,7 +154,7 @@ public final class SourceLoader {
         if !seen.isEmpty {
             return FileLoad(file: relative(file), bytes: size, checksum: checksum, rowsLoaded: 0, rowsRejected: 0, skipped: true)
         }
-        return try connection.transaction {
+        let result: FileLoad = try connection.transaction {
             try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
             try createTables(data: relation, rejected: rejectedRelation, columns: columns, ifMissing: true)
             let existing = try connection.query("""
@@ -168,10 +168,19 @@ public final class SourceLoader {
             let result = try loadFile(file, into: relation, rejectedInto: rejectedRelation, columns: columns,
                                       duplicates: &duplicates, totalBytes: totalBytes, doneBefore: doneBefore)
             try flagKeysLoadedBefore(file: relative(file))
-            try connection.execute("analyze \(relation)")
             try recordSuccess(result, mode: "append")
             return result
         }
+        try analyzeAfterCommit()
+        return result
+    }
+
+    /// Statistics before the load returns, so the first staging query is planned on real row counts.
+    /// After the commit, not inside it: a transaction's inserted rows count towards autovacuum's
+    /// threshold only when it commits, so an ANALYZE inside it was followed by autovacuum analysing
+    /// the same table again while the build reads it.
+    private func analyzeAfterCommit() throws {
+        try connection.execute("analyze \(relation)")
     }
 
     /// The data table starts without `_rops_file` in a full load: it is added after the first file
