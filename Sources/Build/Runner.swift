@@ -95,14 +95,16 @@ public final class Runner: @unchecked Sendable {
     /// Runs `ids` (model unique ids) and returns their results in the order they finished.
     public func run(_ ids: Set<String>) throws -> [NodeResult] {
         let setup = try connect()
-        existingRelations = try Self.existingRelations(setup)
+        let sizes = try Self.existingRelations(setup)
+        existingRelations = Set(sizes.keys)
         let inRun = ids.filter { models[$0] != nil }
         for id in inRun {
             remainingParents[id] = Set(graph.parents[id] ?? []).filter { inRun.contains($0) }.count
         }
+        let estimates = graph.estimatedSeconds(measured: options.estimatedSeconds, pages: pagesByNode(sizes))
         priority = graph.remainingPathWeight { id in
             guard inRun.contains(id) else { return 0 }
-            return max(options.estimatedSeconds[id] ?? 1, 0.01)
+            return max(estimates[id] ?? 0.01, 0.01)
         }
         ready = graph.order.filter { inRun.contains($0) && remainingParents[$0] == 0 }
         ready.sort(by: runsBefore)
@@ -271,12 +273,26 @@ public final class Runner: @unchecked Sendable {
         lock.lock(); ensuredSchemas.insert(schema); lock.unlock()
     }
 
-    static func existingRelations(_ connection: PostgresConnection) throws -> Set<String> {
+    /// Every relation in the database with its size in pages (0 for views, and for tables never
+    /// analysed or vacuumed).
+    static func existingRelations(_ connection: PostgresConnection) throws -> [String: Double] {
         let rows = try connection.query("""
-            select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            select n.nspname as schema, c.relname as name, greatest(c.relpages, 0)::float8 as pages
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where c.relkind in ('r', 'v', 'm', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
             """)
-        return Set(rows.map { Relation.quoted($0["schema"].string!, $0["name"].string!) })
+        var sizes: [String: Double] = [:]
+        for row in rows { sizes[Relation.quoted(row["schema"].string!, row["name"].string!)] = row["pages"].double ?? 0 }
+        return sizes
+    }
+
+    /// The sizes of the project's own relations (sources, seeds, models), by node id.
+    private func pagesByNode(_ sizes: [String: Double]) -> [String: Double] {
+        var pages: [String: Double] = [:]
+        for (relation, size) in sizes where size > 0 {
+            if let owner = compiler.relationOwner(relation) { pages[owner] = size }
+        }
+        return pages
     }
 }
 

@@ -56,6 +56,45 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(graph.remainingPathWeight { _ in 1 }["model.stg_b"], 3)
     }
 
+    func testEstimatedSecondsFollowTheSizeOfWhatEachModelReads() throws {
+        // raw_big (100k pages) -> stg_big -> keys_big (operation) ; raw_small (100) -> stg_small -> a chain of three.
+        let graph = try DependencyGraph([
+            GraphNode(id: "source.raw.big", name: "big", resourceType: "source", path: "models/_sources.yml",
+                      fqn: ["p", "raw", "big"], tags: [], materialized: nil, dependsOn: []),
+            GraphNode(id: "source.raw.small", name: "small", resourceType: "source", path: "models/_sources.yml",
+                      fqn: ["p", "raw", "small"], tags: [], materialized: nil, dependsOn: []),
+            model("stg_big_checked", "ephemeral", ["source.raw.big"]),
+            model("stg_big", "table", ["model.stg_big_checked"]),
+            model("keys_big", "operation", ["model.stg_big"]),
+            model("after_keys", "table", ["model.keys_big"]),
+            model("stg_small", "table", ["source.raw.small"]),
+            model("small_1", "view", ["model.stg_small"]),
+            model("small_2", "table", ["model.small_1"]),
+            model("small_3", "table", ["model.small_2"]),
+        ])
+        let pages = ["source.raw.big": 100_000.0, "source.raw.small": 100]
+        var seconds = graph.estimatedSeconds(measured: [:], pages: pages)
+        XCTAssertEqual(seconds["model.stg_big"]!, 10, accuracy: 1e-9)      // reads the big source through the ephemeral
+        XCTAssertEqual(seconds["model.stg_big_checked"], 0.01)             // inlined: free
+        XCTAssertEqual(seconds["model.keys_big"]!, 10, accuracy: 1e-9)     // an operation reads its table
+        XCTAssertEqual(seconds["model.after_keys"], 0.01)                  // an operation produces nothing to read
+        XCTAssertEqual(seconds["model.small_2"]!, 0.01, accuracy: 1e-9)    // 100 pages through a view
+        XCTAssertNil(seconds["source.raw.big"])
+        // The big chain outranks the longer chain of small models, which unit weights would not.
+        let weights = graph.remainingPathWeight { seconds[$0] ?? 0 }
+        XCTAssertGreaterThan(weights["model.stg_big"]!, weights["model.stg_small"]!)
+        XCTAssertLessThan(graph.remainingPathWeight { _ in 1 }["model.stg_big"]!, graph.remainingPathWeight { _ in 1 }["model.stg_small"]!)
+        // Measured seconds win, and a relation that exists is read at its real size.
+        seconds = graph.estimatedSeconds(measured: ["model.stg_big": 3], pages: pages.merging(["model.stg_big": 20_000]) { $1 })
+        XCTAssertEqual(seconds["model.stg_big"], 3)
+        XCTAssertEqual(seconds["model.keys_big"]!, 2, accuracy: 1e-9)
+    }
+
+    private func model(_ name: String, _ materialized: String, _ dependsOn: [String]) -> GraphNode {
+        GraphNode(id: "model.\(name)", name: name, resourceType: "model", path: "models/\(name).sql",
+                  fqn: ["p", name], tags: [], materialized: materialized, dependsOn: dependsOn)
+    }
+
     func testCycleIsReportedWithItsPath() {
         XCTAssertThrowsError(try DependencyGraph([node("a", ["model.c"]), node("b", ["model.a"]), node("c", ["model.b"]),
                                                   node("d", ["model.a"])])) { error in

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('fks_stg_fraud_labels') }}
--- After the foreign keys: CREATE INDEX and adding a foreign key that involves stg_transactions lock
--- each other out, and one would sit waiting on a runner thread.
+-- Built as soon as stg_transactions is, while the label check reads it (an index build locks out
+-- writers, not readers), and before keys_stg_transactions: adding the key waits for index builds.
 {{ ensure_index(ref('stg_transactions'), ['transacted_at'], 'stg_transactions_transacted_at_idx') }}

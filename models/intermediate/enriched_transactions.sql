@@ -6,9 +6,9 @@
     ]
 ) }}
 
--- depends_on: {{ ref('keys_stg_transactions') }}, {{ ref('keys_stg_fraud_labels') }}
--- (After the primary keys, whose operations lock their tables against readers; the foreign keys are
--- validated while this runs.)
+-- depends_on: {{ ref('keys_stg_transactions') }}
+-- (After the payments' primary key, whose operation locks the table against readers; the foreign
+-- keys are validated and the labels' key index is built while this runs.)
 
 {# The one big table: every clean payment with its card, category and label, and the calendar parts
     the dashboard groups by. Only what the serving layer reads is carried: each column costs 13M

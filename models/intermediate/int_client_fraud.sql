@@ -1,4 +1,4 @@
-{{ config(indexes=[{'columns': ['client_id'], 'unique': true}]) }}
+{{ config(indexes=[{'columns': ['client_id'], 'unique': true}], pre_hook='{{ single_process() }}') }}
 
 -- One row per client: volume, fraud history and last activity.
 with

@@ -1,3 +1,5 @@
+{{ config(pre_hook='{{ single_process() }}') }}
+
 -- Fraud per merchant category per year, channel and state. Aggregated by code first and named
 -- after: grouping 13M rows by a long text column costs twice as much as by an integer.
 with

@@ -1,4 +1,4 @@
-{{ config(indexes=[{'columns': ['transacted_on']}, {'columns': ['transaction_year']}]) }}
+{{ config(indexes=[{'columns': ['transacted_on']}, {'columns': ['transaction_year']}], pre_hook='{{ single_process() }}') }}
 
 -- Daily volume and fraud per channel and state: KPIs, sparklines and the loss monitor read this.
 with

@@ -1,3 +1,5 @@
+{{ config(pre_hook='{{ single_process() }}') }}
+
 -- Fraud by hour of day and weekday per year, channel and state: the Vampire Index reads this.
 with
 

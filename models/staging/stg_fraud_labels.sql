@@ -1,3 +1,5 @@
+{{ config(pre_hook='{{ single_process() }}') }}
+
 with
 
 checked as (
@@ -12,6 +14,9 @@ final as (
 )
 
 {# Written in key order: the primary key then builds from sorted input, and the foreign-key check in
-    keys_stg_fraud_labels reads both tables' heaps in order instead of jumping around 9M rows. #}
+    fks_stg_fraud_labels reads both tables' heaps in order instead of jumping around 9M rows. The
+    checked labels already come in that order, and a sort in one process notices presorted input
+    and does no work (6.7 core-seconds at full scale; a parallel plan sorts each worker's share and
+    merges them: 15.9). #}
 select * from final
 order by transaction_id

@@ -1,4 +1,7 @@
 {{ config(materialized='ephemeral') }}
+-- depends_on: {{ ref('keys_stg_users') }}, {{ ref('keys_stg_cards') }}, {{ ref('keys_stg_merchant_categories') }}
+-- (After the small tables' keys: adding a key locks its table against readers, and a key operation
+-- started while the 13M-row models read cards would hold a runner thread waiting for them.)
 
 {# Every value typed (null where the loader found it would not cast) and the first problem per row
     as `reason`. Inlined into stg_transactions and its rejected companion; PostgreSQL computes only

@@ -1,3 +1,4 @@
+{{ config(pre_hook='{{ single_process() }}') }}
 -- depends_on: {{ ref('stg_transactions') }}
 -- Quarantined payments: the reason and the raw text of the row. Built after stg_transactions (the
 -- depends_on above) so the two 13M-row passes do not fight over the same two cores.
