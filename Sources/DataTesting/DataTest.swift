@@ -30,7 +30,7 @@ public struct DataTest: Sendable {
     public var screen: Screen? = nil
 
     public struct Screen: Sendable, Equatable {
-        /// The relation scanned (the model, or its `where:`-filtered subquery).
+        /// The relation scanned (the model; a `where:` config is part of `failingRows`).
         public let relation: String
         /// A condition true for the rows that make the test fail.
         public let failingRows: String

@@ -68,7 +68,8 @@ public struct TestCompiler {
             message += " (custom tests are `{% test name(model, column_name) %}` blocks in macros/ or tests/generic/)"
             throw ProjectError(file: spec.file, line: spec.line, message: message)
         }
-        let filteredModel = spec.config["where"].flatMap(\.stringValue).map { "(select * from \(relation) where \($0)) as rops_filtered" } ?? relation
+        let whereClause = spec.config["where"].flatMap(\.stringValue)
+        let filteredModel = whereClause.map { "(select * from \(relation) where \($0)) as rops_filtered" } ?? relation
         var variables: [String: Value] = ["model": .string(filteredModel)]
         if let column = spec.column { variables["column_name"] = .string(column) }
         var dependsOn: Set<String> = [attachedTo]
@@ -81,7 +82,11 @@ public struct TestCompiler {
             if builtin != nil, let condition = BuiltinTests.failingRowConditions[testName],
                spec.config["store_failures"]?.truthy != true, spec.config["limit"] == nil {
                 let rendered = try compiler.renderSnippet(condition, file: spec.file, for: model, extra: variables)
-                screen = DataTest.Screen(relation: filteredModel, failingRows: rendered.trimmingCharacters(in: .whitespacesAndNewlines))
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                // A `where:` becomes part of the condition, so the test shares its relation's scan
+                // instead of scanning the filtered subquery on its own (a row the filter leaves out,
+                // where it is false or null, cannot fail the test).
+                screen = DataTest.Screen(relation: relation, failingRows: whereClause.map { "(\($0)) and (\(rendered))" } ?? rendered)
             }
             if let builtin {
                 sql = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)

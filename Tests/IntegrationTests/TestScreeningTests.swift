@@ -21,6 +21,7 @@ final class TestScreeningTests: XCTestCase {
             insert into \(table) values (1, 'x'), (null, 'y'), (3, 'bogus'), (4, 'bogus'), (5, null);
             """)
         let other = "(select * from \(table) where a > 1) as rops_filtered"
+        let third = "(select * from \(table) where s <> 'y') as rops_filtered"
         let tests = [
             try test("a_not_null", relation: table, failingRows: "a is null", sql: "select a from \(table) where a is null"),
             try test("s_accepted", relation: table, failingRows: "s not in ('x', 'y')",
@@ -30,14 +31,18 @@ final class TestScreeningTests: XCTestCase {
             try test("broken", relation: table, failingRows: "no_such_column is null", sql: "select no_such_column from \(table) where no_such_column is null"),
             try test("filtered_positive", relation: other, failingRows: "not (a > 2)", sql: "select * from \(other) where not (a > 2)"),
             try test("filtered_not_null", relation: other, failingRows: "s is null", sql: "select s from \(other) where s is null"),
+            // A `where:` folded into the condition, as TestCompiler screens it: same scan as the unfiltered tests.
+            // (s <> 'y') is null for the row with s null: the filter drops it, and so must the screen.
+            try test("where_in_condition", relation: table, failingRows: "(s <> 'y') and (a is null or a > 3)",
+                     sql: "select * from \(third) where a is null or a > 3"),
         ]
-        XCTAssertEqual(TestExecutor.units(tests), [[0, 1, 2, 3, 4], [5, 6]])
+        XCTAssertEqual(TestExecutor.units(tests), [[0, 1, 2, 3, 4, 7], [5, 6]])
         let screened = TestExecutor.runScreened(tests, on: db)
         let alone = tests.map { TestExecutor.run($0, on: db) }
-        XCTAssertEqual(screened.map(\.status), [.fail, .fail, .pass, .warn, .error, .pass, .fail])
+        XCTAssertEqual(screened.map(\.status), [.fail, .fail, .pass, .warn, .error, .pass, .fail, .fail])
         XCTAssertEqual(screened.map(\.status), alone.map(\.status))
         XCTAssertEqual(screened.map(\.failures), alone.map(\.failures))
-        XCTAssertEqual(screened.map(\.failures), [1, 1, 0, 1, 0, 0, 1], "accepted_values counts distinct bad values, as alone")
+        XCTAssertEqual(screened.map(\.failures), [1, 1, 0, 1, 0, 0, 1, 1], "accepted_values counts distinct bad values, as alone")
         XCTAssertEqual(screened.map(\.message), alone.map(\.message))
         XCTAssertTrue(screened[4].message.contains("models/schema.yml:3"), screened[4].message)
     }
