@@ -134,7 +134,8 @@ public final class SourceLoader {
             var duplicates = try DuplicateKeys(key: spec.uniqueKey, columns: columns, types: spec.types, file: relative(files[0]))
             for file in files {
                 results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
-                                            columns: columns, duplicates: &duplicates, totalBytes: totalBytes, doneBefore: results))
+                                            columns: columns, duplicates: &duplicates, totalBytes: totalBytes, doneBefore: results,
+                                            freeze: true))
             }
             try swap(loading, into: table)
             try swap(rejecting, into: table + "__rejected")
@@ -166,7 +167,7 @@ public final class SourceLoader {
             }
             var duplicates = try DuplicateKeys(key: spec.uniqueKey, columns: columns, types: spec.types, file: relative(file))
             let result = try loadFile(file, into: relation, rejectedInto: rejectedRelation, columns: columns,
-                                      duplicates: &duplicates, totalBytes: totalBytes, doneBefore: doneBefore)
+                                      duplicates: &duplicates, totalBytes: totalBytes, doneBefore: doneBefore, freeze: false)
             try flagKeysLoadedBefore(file: relative(file))
             try recordSuccess(result, mode: "append")
             return result
@@ -205,7 +206,7 @@ public final class SourceLoader {
 
     /// Streams one file into `data` (COPY) and its rejections into `rejected` (COPY from a spill file).
     private func loadFile(_ file: String, into data: String, rejectedInto rejected: String, columns: [String],
-                          duplicates: inout DuplicateKeys, totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
+                          duplicates: inout DuplicateKeys, totalBytes: Int, doneBefore: [FileLoad], freeze: Bool) throws -> FileLoad {
         let name = relative(file)
         let existing = Set(try connection.query("""
             select attname as name from pg_attribute where attrelid = $1::regclass and attname in ('_rops_line', '_rops_file') and not attisdropped
@@ -246,7 +247,12 @@ public final class SourceLoader {
         do {
             // Binary COPY for both formats: fields go length-prefixed, so nothing is escaped here
             // and the server does not parse the text for delimiters and escapes.
-            try connection.copyIn("copy \(data) (\(copyColumns.map(SQLText.identifier).joined(separator: ", "))) from stdin with (format binary)") { writer in
+            // FREEZE where this transaction created the table (a full load): rows are written
+            // frozen and the pages marked all-visible, so no reader has to set hint bits on 13M
+            // rows and rewrite their pages, and no anti-wraparound vacuum rereads the table later.
+            // (Measured: no clear change in the first staging scan's CPU at full scale.)
+            let options = freeze ? "format binary, freeze" : "format binary"
+            try connection.copyIn("copy \(data) (\(copyColumns.map(SQLText.identifier).joined(separator: ", "))) from stdin with (\(options))") { writer in
                 let pipe = CopyPipe(writer)
                 var out: [UInt8] = []
                 out.reserveCapacity(1 << 20 + 65536)

@@ -49,6 +49,11 @@ final class LoadIntegrationTests: XCTestCase {
                                  [raw + ".%"])[0]
         XCTAssertEqual(loads["n"].int, 5)
         XCTAssertEqual(loads["rows"].int, 289)
+        // A full load writes its rows frozen: every page is all-visible (as counted by the loader's
+        // ANALYZE), so the first reader sets no hint bits. Without FREEZE no page would be until a vacuum.
+        let visibility = try db.query("select relpages, relallvisible from pg_class where oid = $1::regclass", ["\(raw).transactions"])[0]
+        XCTAssertGreaterThan(visibility["relpages"].int ?? 0, 0)
+        XCTAssertEqual(visibility["relallvisible"].int, visibility["relpages"].int)
         // A second full load replaces the data; it does not double it.
         XCTAssertEqual(try fixture.rops(["load"]).status, 0)
         XCTAssertEqual(try count("transactions"), 65)
