@@ -110,6 +110,7 @@ final class LocalClusterTests: XCTestCase {
         XCTAssertTrue(text.contains("max_wal_size = 8GB"))
         XCTAssertTrue(text.contains("autovacuum_vacuum_insert_threshold = -1"), "no vacuum of freshly built tables mid-build")
         XCTAssertTrue(text.contains("backend_flush_after = 2MB"), "big tables written back while built, not at commit")
+        XCTAssertTrue(text.contains("parallel_leader_participation = off"), "the leader drains the workers and writes")
         XCTAssertFalse(text.contains("fsync"), "fsync stays on")
         let small = ServerSettings.render(port: 1, socketDirectory: "/s", memoryBytes: 1 << 30)
         XCTAssertTrue(small.contains("shared_buffers = 256MB"))
