@@ -57,7 +57,8 @@ enum ServerSettings {
         # With as many workers as cores, a leader that also runs the plan is a third process on two
         # cores, and it falls behind at its real job: draining the workers' queues and writing the
         # rows. Measured at full scale, in alternating runs: enriched_transactions 37 -> 34 s
-        # (66 -> 61 core-seconds), the whole build 175 -> 166 s.
+        # (66 -> 61 core-seconds) in both pairs; the whole build 175 -> 166 s in one pair, 178 s
+        # either way in another.
         parallel_leader_participation = off
         random_page_cost = 1.1
         jit = off
