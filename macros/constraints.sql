@@ -11,7 +11,7 @@
 do $rops$
 begin
     if not exists (select from pg_constraint where conrelid = '{{ relation }}'::regclass and contype = 'p') then
-        create unique index if not exists {{ name }} on {{ relation }} ({{ columns | join(', ') }});
+        {{ primary_key_index(relation, columns) }}
         alter table {{ relation }} add constraint {{ name }} primary key using index {{ name }};
     end if;
 end

@@ -4,8 +4,8 @@
     machine, so a parallel plan buys no speed once the other runner thread is busy, and costs CPU:
     every row crosses a shared-memory queue to the leader, which alone writes the table. Measured at
     full scale on stg_fraud_labels (15.9 -> 6.7 core-s), int_fraud_by_day (about 18 -> 9) and
-    enriched_transactions (60 -> 49). Models on the critical path with nothing to run beside them
-    (stg_transactions) keep their parallel plans. #}
+    enriched_transactions (60 -> 49). Models on the critical path that the other thread has too
+    little to run beside (stg_transactions, enriched_transactions) keep their parallel plans. #}
 {% macro single_process() -%}
 set local max_parallel_workers_per_gather = 0
 {%- endmacro %}

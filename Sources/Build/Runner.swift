@@ -95,13 +95,14 @@ public final class Runner: @unchecked Sendable {
     /// Runs `ids` (model unique ids) and returns their results in the order they finished.
     public func run(_ ids: Set<String>) throws -> [NodeResult] {
         let setup = try connect()
-        let sizes = try Self.existingRelations(setup)
+        let sizes = try Self.relationSizes(setup)
         existingRelations = Set(sizes.keys)
         let inRun = ids.filter { models[$0] != nil }
         for id in inRun {
             remainingParents[id] = Set(graph.parents[id] ?? []).filter { inRun.contains($0) }.count
         }
-        let estimates = graph.estimatedSeconds(measured: options.estimatedSeconds, pages: pagesByNode(sizes))
+        let pages = compiler.relationsByNode.compactMapValues { sizes[$0] }.filter { $0.value > 0 }
+        let estimates = graph.estimatedSeconds(measured: options.estimatedSeconds, pages: pages)
         priority = graph.remainingPathWeight { id in
             guard inRun.contains(id) else { return 0 }
             return max(estimates[id] ?? 0.01, 0.01)
@@ -275,7 +276,7 @@ public final class Runner: @unchecked Sendable {
 
     /// Every relation in the database with its size in pages (0 for views, and for tables never
     /// analysed or vacuumed).
-    static func existingRelations(_ connection: PostgresConnection) throws -> [String: Double] {
+    static func relationSizes(_ connection: PostgresConnection) throws -> [String: Double] {
         let rows = try connection.query("""
             select n.nspname as schema, c.relname as name, greatest(c.relpages, 0)::float8 as pages
             from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -286,14 +287,6 @@ public final class Runner: @unchecked Sendable {
         return sizes
     }
 
-    /// The sizes of the project's own relations (sources, seeds, models), by node id.
-    private func pagesByNode(_ sizes: [String: Double]) -> [String: Double] {
-        var pages: [String: Double] = [:]
-        for (relation, size) in sizes where size > 0 {
-            if let owner = compiler.relationOwner(relation) { pages[owner] = size }
-        }
-        return pages
-    }
 }
 
 /// Model SQL is wrapped in `create … as (…)` and subqueries: trailing semicolons must go.

@@ -194,4 +194,3 @@ struct TypeChecks {
         return out.isEmpty ? nil : out
     }
 }
-

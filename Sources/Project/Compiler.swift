@@ -160,6 +160,15 @@ public final class ProjectCompiler {
         return nil
     }
 
+    /// `"schema"."name"` of every model, seed and source, by unique id.
+    public var relationsByNode: [String: String] {
+        var relations: [String: String] = [:]
+        for source in project.sources { relations[source.uniqueId] = Relation.quoted(source.schema, source.identifier) }
+        for (name, seed) in seedPlacements { relations["seed.\(name)"] = Relation.quoted(seed.schema, seed.identifier) }
+        for model in compiled.values { relations["model.\(model.name)"] = model.relation }
+        return relations
+    }
+
     /// Where every compiled model and every seed lives.
     private func currentPlacements() -> [String: (schema: String, identifier: String, materialized: String)] {
         var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
