@@ -3,17 +3,19 @@
 /// filter instead of sorting the whole table by its key (two 13M/9M-row sorts, ~20 s, before any
 /// staging model could start).
 ///
-/// Memory grows with the number of distinct keys, not with the file: a single integer key costs
-/// 8 bytes when keys arrive in increasing order, 16 to 32 in a hash set when they do not (13.3M
-/// payment ids in order: ~110 MB); other keys keep their bytes. Keys are compared by value where a
+/// Memory grows with the number of distinct keys, not with the file: single integer keys take a bit
+/// each while they are dense (13.3M payment ids: 1.7 MB), else 8 bytes when they arrive in
+/// increasing order and 16 to 32 in a hash set when they do not; other keys keep their bytes. Keys are compared by value where a
 /// type is declared for a single integer key (`007` repeats `7`, as `id::bigint` would see it),
 /// else byte for byte.
 struct DuplicateKeys {
     private let columns: [Int]
     /// The declared type when the key is one integer column: its values are compared as numbers.
     private let integerType: DeclaredType?
-    /// Integer keys that arrived in increasing order (ids in most exports): appending is all a new
-    /// key costs, and the array stays sorted for the binary search of the keys that did not.
+    /// Integer keys as bits while they are dense (ids in most exports); nil once they were not.
+    private var dense: DenseIntegerSet? = DenseIntegerSet()
+    /// Integer keys that arrived in increasing order once the dense set gave up: appending is all a
+    /// new key costs, and the array stays sorted for the binary search of the keys that did not.
     private var ascending: [Int64] = []
     /// Integer keys that arrived out of order.
     private var integers = IntegerSet()
@@ -62,8 +64,18 @@ struct DuplicateKeys {
     }
 
     /// Adds an integer key; false when it was there already. A hash set of 13M random keys misses
-    /// the cache on every insert (a fifth of the loader's time, measured); keys in order never touch it.
+    /// the cache on every insert (a fifth of the loader's time, measured): dense keys never reach
+    /// it, nor do sparse keys in order.
     private mutating func insertInteger(_ value: Int64) -> Bool {
+        if dense != nil {
+            switch dense!.insert(value) {
+            case .inserted: return true
+            case .present: return false
+            case .tooSparse:
+                ascending = dense!.sortedKeys()
+                dense = nil
+            }
+        }
         guard let last = ascending.last, value <= last else {
             ascending.append(value)
             return true
@@ -105,55 +117,5 @@ struct DuplicateKeys {
             value = value &* 10 &+ (negative ? -digit : digit)
         }
         return value
-    }
-}
-
-/// A set of Int64 for millions of random keys: open addressing with linear probing and a
-/// multiplicative hash, at most half full. Swift's `Set<Int64>` (SipHash, resizes) took 40% of the
-/// labels load (8.9M keys in random order); this does one probe, usually one cache miss, per key.
-struct IntegerSet {
-    /// Slots; `empty` marks a free one. The key equal to `empty` is remembered apart.
-    private var slots = [Int64](repeating: IntegerSet.empty, count: 1 << 16)
-    private var shift = 64 - 16
-    private var count = 0
-    private var hasEmptyKey = false
-    private static let empty = Int64.min
-
-    /// Adds `key`; false when it was there already.
-    mutating func insert(_ key: Int64) -> Bool {
-        if key == Self.empty {
-            defer { hasEmptyKey = true }
-            return !hasEmptyKey
-        }
-        if (count + 1) * 2 > slots.count { grow() }
-        let inserted = Self.place(key, in: &slots, shift: shift)
-        if inserted { count += 1 }
-        return inserted
-    }
-
-    @inline(__always)
-    private static func place(_ key: Int64, in slots: inout [Int64], shift: Int) -> Bool {
-        let mask = slots.count - 1
-        // Fibonacci hashing: the high bits of key × 2^64/φ spread consecutive ids over the table.
-        var index = Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
-        return slots.withUnsafeMutableBufferPointer { buffer in
-            while true {
-                let slot = buffer[index]
-                if slot == key { return false }
-                if slot == empty {
-                    buffer[index] = key
-                    return true
-                }
-                index = (index + 1) & mask
-            }
-        }
-    }
-
-    private mutating func grow() {
-        var larger = [Int64](repeating: Self.empty, count: slots.count * 2)
-        let largerShift = shift - 1
-        for key in slots where key != Self.empty { _ = Self.place(key, in: &larger, shift: largerShift) }
-        slots = larger
-        shift = largerShift
     }
 }

@@ -65,4 +65,48 @@ final class DuplicateKeysTests: XCTestCase {
             XCTAssertEqual(set.insert(key), reference.insert(key).inserted, "key \(key)")
         }
     }
+
+    /// The bit set against Swift's Set over dense keys arriving in every order (ascending, descending,
+    /// random, around zero and at both ends of Int64): it never gives up on them, and lists them sorted.
+    func testDenseIntegerSetMatchesSwiftSet() {
+        var generator = SystemRandomNumberGenerator()
+        let ranges: [ClosedRange<Int64>] = [7_475_000...7_700_000, -100_000...100_000,
+                                           Int64.max - 200_000...Int64.max, Int64.min...Int64.min + 200_000]
+        for range in ranges {
+            let ascending = Array(range).filter { _ in Bool.random(using: &generator) }
+            for keys in [ascending, ascending.reversed(), ascending.shuffled(using: &generator)] {
+                var set = DenseIntegerSet()
+                var reference = Set<Int64>()
+                for key in keys + keys.prefix(1000) {
+                    let expected: DenseIntegerSet.Outcome = reference.insert(key).inserted ? .inserted : .present
+                    XCTAssertEqual(set.insert(key), expected, "key \(key)")
+                }
+                XCTAssertEqual(set.count, reference.count)
+                XCTAssertEqual(set.sortedKeys(), reference.sorted())
+            }
+        }
+    }
+
+    /// Keys too far apart for bits: the set refuses them unchanged, whichever side they are on.
+    func testDenseIntegerSetRefusesSparseKeys() {
+        for far in [Int64.max, Int64.min, 1 << 29, -(1 << 29)] {
+            var set = DenseIntegerSet()
+            XCTAssertEqual(set.insert(5), .inserted)
+            XCTAssertEqual(set.insert(far), .tooSparse)
+            XCTAssertEqual(set.insert(5), .present)
+            XCTAssertEqual(set.sortedKeys(), [5])
+        }
+    }
+
+    /// Dense keys, then keys so far apart that the bits give up mid-load: repeats are still found
+    /// on both sides of the switch.
+    func testSwitchFromBitsToHashKeepsEveryKey() throws {
+        let dense = (0..<3000).map { String($0 * 3) }
+        let sparse = (0..<3000).map { String(Int64($0 % 2 == 0 ? 1 : -1) * (Int64($0) * 1_000_000_007 + 5_000_000_000_000)) }
+        let keys = dense + sparse + dense.shuffled() + sparse.shuffled() + ["1", "2"]
+        let flags = try repeats(keys.map { [$0] }, key: ["id"], columns: ["id"], types: [("id", .bigint)])
+        let expected = Array(repeating: false, count: 6000) + Array(repeating: true, count: 6000) + [false, false]
+        let wrong = zip(keys, zip(flags, expected)).filter { $1.0 != $1.1 }.map { "\($0.0): \($0.1.0)" }
+        XCTAssertEqual(wrong, [])
+    }
 }
