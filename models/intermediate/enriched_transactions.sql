@@ -2,7 +2,6 @@
     materialized='materialized_view',
     indexes=[
         {'columns': ['transaction_id'], 'unique': true},
-        {'columns': ['client_id', 'transacted_at']},
     ]
 ) }}
 

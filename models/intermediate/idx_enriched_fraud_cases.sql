@@ -1,4 +1,4 @@
-{{ config(materialized='operation') }}
+{{ config(materialized='operation', pre_hook='{{ single_process() }}') }}
 
 -- A partial index over the fraud cases only (about 0.1% of rows): a client's fraud history is read
 -- from it without visiting the client's other payments.

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('idx_enriched_client_time') }}
 -- A client's payments with category and label; read per client, newest first (indexed).
 select
     client_id,
