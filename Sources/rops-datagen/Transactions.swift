@@ -111,22 +111,23 @@ extension Generator {
 
     mutating func writeTransactions(users: [User], cards: [[Card]], targetFraudRate: Double) throws -> (rows: Int, labels: Int, frauds: Int) {
         let seed = random.next()
+        let wanted = Int((labelShare * Double(transactions)).rounded())
         // Pass 1: the mean odds over labelled payments, to hit the target fraud rate.
-        var labelRandom = Random(seed: seed ^ 0xABCD)
-        var weightSum = 0.0, labelled = 0
+        var labelled = ExactSelection(wanted: wanted, of: transactions, seed: seed ^ 0xABCD)
+        var weightSum = 0.0
         forEachPayment(users: users, cards: cards, seed: seed) { payment in
-            if labelRandom.chance(labelShare) { weightSum += payment.fraudWeight; labelled += 1 }
+            if labelled.next() { weightSum += payment.fraudWeight }
         }
-        let base = labelled > 0 ? targetFraudRate * Double(labelled) / weightSum : 0
+        let base = wanted > 0 ? targetFraudRate * Double(wanted) / weightSum : 0
         // Pass 2: write, and decide the labels with the same choices of which rows are labelled.
-        labelRandom = Random(seed: seed ^ 0xABCD)
+        labelled = ExactSelection(wanted: wanted, of: transactions, seed: seed ^ 0xABCD)
         var fraudRandom = Random(seed: seed ^ 0x5EED)
         var labels: [(UInt32, Bool)] = []
-        labels.reserveCapacity(labelled)
+        labels.reserveCapacity(wanted)
         var writer = try ByteWriter(path: out + "/transactions_data.csv")
         writer.text("id,date,client_id,card_id,amount,use_chip,merchant_id,merchant_city,merchant_state,zip,mcc,errors\n")
         var rows = 0, frauds = 0
-        try forEachPayment(users: users, cards: cards, seed: seed) { p in
+        forEachPayment(users: users, cards: cards, seed: seed) { p in
             writer.int(p.id); writer.byte(44)
             writer.int(p.year); writer.byte(45); writer.int2(p.month); writer.byte(45); writer.int2(p.day); writer.byte(32)
             writer.int2(p.hour); writer.byte(58); writer.int2(p.minute); writer.text(":00,")
@@ -149,7 +150,7 @@ extension Generator {
             writer.byte(10)
             writer.flushIfLarge()
             rows += 1
-            if labelRandom.chance(labelShare) {
+            if labelled.next() {
                 let fraud = fraudRandom.chance(min(0.95, base * p.fraudWeight))
                 if fraud { frauds += 1 }
                 labels.append((UInt32(p.id), fraud))

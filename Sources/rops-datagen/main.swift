@@ -7,7 +7,7 @@ struct DataGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rops-datagen",
         abstract: "Generate transactions_data.csv, cards_data.csv, users_data.csv, mcc_codes.json and train_fraud_labels.json.",
-        discussion: "The same --seed gives the same bytes. --full writes the real volume: 13,305,915 transactions, about 8.9M labels, 6,146 cards, 2,000 users.")
+        discussion: "The same --seed gives the same bytes. --full writes the real volume: 13,305,915 transactions, 8,914,963 labels, 6,146 cards, 2,000 users.")
 
     @Option(help: "Number of transactions.") var transactions = 1_000_000
     @Flag(help: "Full scale: 13,305,915 transactions.") var full = false

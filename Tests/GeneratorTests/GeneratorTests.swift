@@ -66,7 +66,16 @@ final class GeneratorTests: XCTestCase {
         let labels = try String(contentsOfFile: a + "/train_fraud_labels.json", encoding: .utf8)
         let labelled = labels.components(separatedBy: "\": \"").count - 1
         let frauds = labels.components(separatedBy: "\"Yes\"").count - 1
-        XCTAssertEqual(Double(labelled) / 200_000, 0.67, accuracy: 0.01)
+        XCTAssertEqual(labelled, 134_000, "exactly round(67%) of the payments, as the real file (8,914,963 of 13,305,915)")
         XCTAssertEqual(Double(frauds) / Double(labelled), 0.0015, accuracy: 0.0006)
+        // Labels name distinct payments of the file, spread over all of it (not its first 67%).
+        let keys = labels.split(separator: "\"").enumerated().filter { $0.offset % 4 == 3 }.map { String($0.element) }
+        let ids = rows.map { String($0.prefix { $0 != "," }) }
+        XCTAssertEqual(Set(keys).count, labelled)
+        XCTAssertTrue(Set(keys).isSubset(of: Set(ids)))
+        for tenth in [ids.prefix(20_000), ids.suffix(20_000)] {
+            let share = Double(Set(tenth).intersection(keys).count) / 20_000
+            XCTAssertEqual(share, 0.67, accuracy: 0.02)
+        }
     }
 }
