@@ -213,10 +213,12 @@ public final class Runner: @unchecked Sendable {
         let result: NodeResult
         do {
             try ensureSchema(model.schema, connection)
-            let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: options.fullRefresh)
+            let runQuery = QueryTable.runner(connection)
+            let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: options.fullRefresh,
+                                                     runQuery: runQuery)
             sql = rendered
-            let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model) },
-                         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model) })
+            let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
+                         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) })
             let outcome = try Materializer(connection: connection, model: model, sql: rendered,
                                            fullRefresh: options.fullRefresh || model.config.fullRefresh == true,
                                            dependentViews: dependentViews(of: id), hooks: hooks).run()

@@ -34,6 +34,10 @@ public struct CompileContext: Sendable {
     public init() {}
 }
 
+/// Runs a query for a template's `run_query()` and returns its result as an agate-like table. The
+/// compiler has no database of its own: the runner passes one in when it renders a model to run it.
+public typealias QueryRunner = (String) throws -> Value
+
 public enum Relation {
     public static func quoted(_ schema: String, _ identifier: String) -> String {
         "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\".\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -54,8 +58,13 @@ public final class ProjectCompiler {
     let context: CompileContext
     private var templates: [String: Template] = [:]
     private var macros: MacroLibrary!
+    /// dbt's built-in macros (GlobalMacros): below the project's own macros, and as `dbt.<name>`.
+    private var globals: MacroLibrary!
     private var cachedBase: [String: Value]?
     private var cachedMacros: [String: Value] = [:]
+    private var cachedGlobals: [String: Value] = [:]
+    /// `dbt`: filled with the global macros once they are parsed (they may call each other through it).
+    private let dbtNamespace = ObjectBox(typeName: "dbt")
     public private(set) var compiled: [String: CompiledModel] = [:]
     /// Seed name → where `rops seed` puts it.
     public private(set) var seedPlacements: [String: (schema: String, identifier: String)] = [:]
@@ -75,16 +84,21 @@ public final class ProjectCompiler {
             // dbt strips the model file's surrounding whitespace before rendering.
             templates[model.name] = try Template(source: model.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: model.path)
         }
+        globals = try MacroLibrary(templates: [try Template(source: GlobalMacros.source, file: GlobalMacros.file)], context: baseContext())
+        cachedGlobals = globals.functions
+        dbtNamespace.attributes = cachedGlobals
         let macroTemplates = try project.macroFiles.map { try Template(source: $0.source, file: $0.path) }
-        macros = try MacroLibrary(templates: macroTemplates, context: baseContext())
+        macros = try MacroLibrary(templates: macroTemplates, context: baseContext().merging(cachedGlobals) { host, _ in host })
         cachedMacros = macros.functions
     }
 
-    /// Host functions and macros for one render: the shared ones plus `specific` (ref, this, …).
+    /// Host functions and macros for one render: the shared ones plus `specific` (ref, this, …), then
+    /// the project's macros, then dbt's global macros where the project defines none of that name.
     private func renderContext(_ specific: [String: Value]) -> [String: Value] {
         var host = baseContext()
         host.merge(specific) { $1 }
         host.merge(cachedMacros) { a, _ in a }
+        host.merge(cachedGlobals) { a, _ in a }
         return host
     }
 
@@ -131,21 +145,26 @@ public final class ProjectCompiler {
         return enabled.map { results[$0.name]! }
     }
 
-    /// The model's SQL for running now: `is_incremental()` answers from the database state.
-    public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool) throws -> String {
+    /// The model's SQL for running now: `is_incremental()` answers from the database state, and
+    /// `execute` is true with `run_query` answered by `runQuery`.
+    public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool,
+                             runQuery: QueryRunner? = nil) throws -> String {
         let placements = currentPlacements()
         let incremental = model.materialized == "incremental" && !fullRefresh && (model.config.fullRefresh != true)
             && existingRelations.contains(model.relation)
-        let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental)
+        let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental, runQuery: runQuery)
         var copy = model
         copy.compiledSQL = sql
         return inlineEphemerals(copy, all: compiled)
     }
 
-    /// Renders a SQL template (a hook, a test) in a model's context.
-    public func renderSnippet(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value] = [:]) throws -> String {
+    /// Renders a SQL template (a hook, a test) in a model's context; with `runQuery` (a hook about to
+    /// run), `execute` is true.
+    public func renderSnippet(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value] = [:],
+                              runQuery: QueryRunner? = nil) throws -> String {
         let placements = currentPlacements()
-        var specific = renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements, isIncremental: false)
+        var specific = renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements,
+                                       isIncremental: false, runQuery: runQuery)
         specific.merge(extra) { $1 }
         return try Template(source: text, file: file).render(renderContext(specific))
     }
@@ -179,9 +198,9 @@ public final class ProjectCompiler {
 
     private func render(_ model: ModelNode, config: NodeConfig,
                         placements: [String: (schema: String, identifier: String, materialized: String)],
-                        isIncremental: Bool = false) throws -> String {
+                        isIncremental: Bool = false, runQuery: QueryRunner? = nil) throws -> String {
         return try templates[model.name]!.render(renderContext(renderFunctions(model, config: config, placements: placements,
-                                                                               isIncremental: isIncremental)))
+                                                                               isIncremental: isIncremental, runQuery: runQuery)))
     }
 
     // MARK: - Schema names
@@ -245,12 +264,26 @@ public final class ProjectCompiler {
             }),
             "this": Relation.object(schema: model.config.schema ?? project.file.defaultSchema, identifier: model.name, type: "table"),
             "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(false) }),
+        ].merging(Self.execution(nil)) { $1 }
+    }
+
+    /// `execute` and `run_query`, as dbt sets them: while parsing (here: compiling the whole project
+    /// up front, before any upstream table may exist) `execute` is false and `run_query` returns
+    /// none; when a model is rendered to run, both work against the run's database.
+    static func execution(_ runQuery: QueryRunner?) -> [String: Value] {
+        [
+            "execute": .bool(runQuery != nil),
+            "run_query": .function(Function(name: "run_query") { a in
+                guard let runQuery else { return .none }
+                guard let sql = a.value(0, "sql")?.stringValue else { throw HostError("run_query() takes the SQL to run") }
+                return try runQuery(sql)
+            }),
         ]
     }
 
     private func renderFunctions(_ model: ModelNode?, config: NodeConfig,
                                  placements: [String: (schema: String, identifier: String, materialized: String)],
-                                 isIncremental: Bool) -> [String: Value] {
+                                 isIncremental: Bool, runQuery: QueryRunner? = nil) -> [String: Value] {
         var functions: [String: Value] = [
             "ref": .function(Function(name: "ref") { [unowned self] a in
                 let name = try self.refName(a, in: model)
@@ -271,6 +304,7 @@ public final class ProjectCompiler {
         if let model, let placement = placements[model.name] {
             functions["this"] = Relation.object(schema: placement.schema, identifier: placement.identifier, type: "table")
         }
+        functions.merge(Self.execution(runQuery)) { $1 }
         return functions
     }
 
@@ -340,9 +374,34 @@ public final class ProjectCompiler {
                 .string(JSONValue(template: a.positional.first ?? .none).compactText())
             }),
             "doc": .function(Function(name: "doc") { _ in .string("") }),
+            "adapter": .object(adapter()),
+            "dbt": .object(dbtNamespace),
         ]
         cachedBase = base
         return base
+    }
+
+    /// dbt's `adapter` for PostgreSQL, as far as it answers without a database: `dispatch` finds the
+    /// implementation of a macro for this adapter (`postgres__name`, else `default__name`, in the
+    /// project's macros, then dbt's global ones, whose plain `name` is already the PostgreSQL form);
+    /// `quote` quotes an identifier.
+    private func adapter() -> ObjectBox {
+        ObjectBox(typeName: "Adapter", attributes: [
+            "dispatch": .function(Function(name: "dispatch") { [unowned self] a in
+                guard let name = a.value(0, "macro_name")?.stringValue else { throw HostError("adapter.dispatch() takes a macro name") }
+                for candidate in ["postgres__" + name, "default__" + name] {
+                    if let found = self.cachedMacros[candidate] ?? self.cachedGlobals[candidate] { return found }
+                }
+                if let global = self.cachedGlobals[name] { return global }
+                let namespace = a.value(1, "macro_namespace")?.stringValue.map { ", '\($0)'" } ?? ""
+                throw HostError("adapter.dispatch('\(name)'\(namespace)) found no macro named postgres__\(name) or default__\(name)")
+            }),
+            "quote": .function(Function(name: "quote") { a in
+                guard let identifier = a.positional.first?.stringValue else { throw HostError("adapter.quote() takes an identifier") }
+                return .string("\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            }),
+            "type": .function(Function(name: "type") { _ in .string("postgres") }),
+        ])
     }
 
     // MARK: - Ephemeral models

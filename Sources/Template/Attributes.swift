@@ -34,6 +34,9 @@ enum Attributes {
             return index(l.items, i) ?? .undefined("list index out of range")
         case (.tuple(let t), .int(let i)):
             return index(t, i) ?? .undefined("tuple index out of range")
+        case (.object(let o), .int(let i)) where o.iterable != nil:
+            // A sequence object (an agate table's rows and columns in dbt) indexes like a list.
+            return index(o.iterable!, i) ?? .undefined("index out of range")
         case (.string(let s), .int(let i)):
             let characters = Array(s)
             let position = i < 0 ? characters.count + i : i

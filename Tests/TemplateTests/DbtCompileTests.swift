@@ -28,7 +28,9 @@ final class DbtCompileTests: XCTestCase {
         }
         let library = try MacroLibrary(templates: macroFiles, context: host)
         let context = host.merging(library.functions) { $1 }
-        let models = json["models"] as! [[String: String]]
+        // The models in cross_db/ need rops's project host (adapter, dbt's global macros): the
+        // project test in IntegrationTests compiles those.
+        let models = (json["models"] as! [[String: String]]).filter { !$0["path"]!.contains("/") }
         XCTAssertGreaterThanOrEqual(models.count, 7)
         for model in models {
             let source = model["source"]!.trimmingCharacters(in: .whitespacesAndNewlines)

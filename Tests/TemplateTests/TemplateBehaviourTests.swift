@@ -19,6 +19,17 @@ final class TemplateBehaviourTests: XCTestCase {
         }
     }
 
+    /// A host object that is a sequence (dbt's agate rows and columns) indexes by position like a
+    /// list and by name through its attributes, and iterates.
+    func testSequenceObjectsIndexByPositionAndName() throws {
+        let row = Value.object(ObjectBox(typeName: "Row", attributes: ["method": .string("card")],
+                                         iterable: [.string("card"), .int(3)]))
+        let table = Value.object(ObjectBox(typeName: "Table", attributes: ["rows": .list([row])], iterable: [row]))
+        XCTAssertEqual(try render("{{ t[0][1] }} {{ t[0]['method'] }} {{ t[-1][0] }} {% for r in t %}{{ r[1] }}{% endfor %}",
+                                  ["t": table]), "3 card card 3")
+        XCTAssertEqual(try render("{{ t[5] is defined }}", ["t": table], strict: false), "False")
+    }
+
     // MARK: - Errors name file, line, column and show a caret
 
     func testUndefinedVariableErrorPointsAtIt() throws {

@@ -3,8 +3,10 @@
 
 Needs dbt-core<1.11 and dbt-postgres<1.10 (pip) and a reachable PostgreSQL, e.g. the embedded cluster:
     DBT_DATABASE_URL=$(rops db url --tcp --show-password) python3 Tests/TemplateTests/Conformance/generate_dbt.py
-The Swift test renders the same models with the rops engine and dbt-like host functions and
-compares with what dbt wrote to target/compiled/.
+The Swift tests render the same models with the rops engine and dbt-like host functions (the
+models at the top of dbt/models/), and compile the whole project with rops (every model, those in
+dbt/models/cross_db/ too, which use adapter.dispatch and dbt's global macros), and compare with
+what dbt wrote to target/compiled/.
 """
 import glob
 import json
@@ -37,10 +39,12 @@ def main():
         subprocess.run([dbt, "compile", "--profiles-dir", work, "--project-dir", work], check=True,
                        stdout=sys.stderr)
         models = []
-        for path in sorted(glob.glob(os.path.join(HERE, "dbt", "models", "*.sql"))):
-            name = os.path.basename(path)
-            compiled = open(os.path.join(work, "target", "compiled", "conformance", "models", name)).read()
-            models.append({"name": name[:-4], "source": open(path).read(), "compiled": compiled})
+        root = os.path.join(HERE, "dbt", "models")
+        for path in sorted(glob.glob(os.path.join(root, "**", "*.sql"), recursive=True)):
+            relative = os.path.relpath(path, root)
+            compiled = open(os.path.join(work, "target", "compiled", "conformance", "models", relative)).read()
+            models.append({"name": os.path.basename(path)[:-4], "path": relative, "source": open(path).read(),
+                           "compiled": compiled})
         macros = [{"file": os.path.basename(p), "source": open(p).read()}
                   for p in sorted(glob.glob(os.path.join(HERE, "dbt", "macros", "*.sql")))]
         version = subprocess.run([dbt, "--version"], capture_output=True, text=True).stdout.split("\n")

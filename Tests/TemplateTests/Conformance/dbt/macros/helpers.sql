@@ -13,3 +13,24 @@
 {% macro error_columns() %}
     {{ return(['Bad PIN', 'Bad CVV', 'Insufficient Balance']) }}
 {% endmacro %}
+
+{#- Dispatched the way dbt packages write portable macros: a PostgreSQL form and a default. -#}
+{% macro cents_to_dollars(column_name, scale=2) -%}
+    {{ return(adapter.dispatch('cents_to_dollars')(column_name, scale)) }}
+{%- endmacro %}
+
+{% macro default__cents_to_dollars(column_name, scale) -%}
+    ({{ column_name }} / 100)::numeric(16, {{ scale }})
+{%- endmacro %}
+
+{% macro postgres__cents_to_dollars(column_name, scale) -%}
+    ({{ column_name }}::numeric(16, {{ scale }}) / 100)
+{%- endmacro %}
+
+{% macro safe_ratio(numerator, denominator) %}
+    {{ return(adapter.dispatch('safe_ratio', 'conformance')(numerator, denominator)) }}
+{% endmacro %}
+
+{% macro default__safe_ratio(numerator, denominator) %}
+    {{ numerator }}::numeric / nullif({{ denominator }}, 0)
+{% endmacro %}

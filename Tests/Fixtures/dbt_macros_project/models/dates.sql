@@ -1,0 +1,17 @@
+select
+    {{ dbt.datediff("'2019-12-31'::date", "'2021-01-01'::date", 'year') }} as years,
+    {{ dbt.datediff("'2020-03-31'::date", "'2020-04-01'::date", 'month') }} as months,
+    {{ dbt.datediff("'2020-01-01'::date", "'2020-01-15'::date", 'week') }} as weeks,
+    {{ dbt.datediff("'2020-01-01 23:00'::timestamp", "'2020-01-02 01:30'::timestamp", 'hour') }} as hours,
+    {{ dbt.dateadd('month', 1, "'2020-01-31'::date") }} as month_later,
+    {{ dbt.last_day("'2020-02-10'::date", 'month') }} as february_end,
+    {{ dbt.last_day("'2020-05-10'::date", 'quarter') }} as quarter_end,
+    {{ date_trunc('month', "'2020-05-10'::date") }} as may_start,
+    {{ dbt.split_part("'a,b,c'", "','", 2) }} as second_part,
+    {{ dbt.split_part("'a,b,c'", "','", -1) }} as last_part,
+    {{ dbt.concat(["'x'", "'-'", "'y'"]) }} as joined,
+    {{ dbt.safe_cast("'42'", dbt.type_int()) }} as answer,
+    {{ weekday("'2020-01-05'::date") }} as sunday,
+    {{ cents_to_dollars('1999') }} as dollars,
+    {{ hash("'a'") }} as own_hash,
+    {{ dbt.hash("'a'") }} as dbt_hash
