@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library (Debian: libpq-dev).
@@ -38,7 +39,10 @@ let package = Package(
         // Data tests: generic and singular tests compiled to SQL, thresholds, failures, JUnit.
         .target(name: "DataTesting", dependencies: ["PostgresClient", "Project", "Template", "Build"], exclude: ["README.md"]),
         // Docs: catalog, static site with SVG lineage, lineage exports.
-        .target(name: "Docs", dependencies: ["PostgresClient", "Project", "Graph"], exclude: ["README.md"]),
+        .target(name: "Docs", dependencies: [
+            "PostgresClient", "Project", "Graph",
+            .product(name: "Ink", package: "Ink"),
+        ], exclude: ["README.md"]),
         // The command-line tool.
         .executableTarget(name: "rops", dependencies: [
             "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",

@@ -5,7 +5,9 @@ import Project
 /// `target/manifest.json` and `target/run_results.json`, in shapes close to dbt's so tools that read
 /// dbt artifacts can read ours.
 public enum Artifacts {
-    public static func manifest(project: Project, models: [CompiledModel], graph: DependencyGraph) -> JSONValue {
+    /// `describe` turns a description as written into the one shown (`ProjectCompiler.description`).
+    public static func manifest(project: Project, models: [CompiledModel], graph: DependencyGraph,
+                                describe: (String) -> String = { $0 }) -> JSONValue {
         let nodes: [(String, JSONValue)] = models.map { model in
             ("model.\(model.name)", .object([
                 ("unique_id", .string("model.\(model.name)")), ("resource_type", .string("model")),
@@ -13,14 +15,14 @@ public enum Artifacts {
                 ("path", .string(model.model.path)), ("original_file_path", .string(model.model.path)),
                 ("fqn", .strings([project.file.name] + model.model.folders + [model.name])),
                 ("schema", .string(model.schema)), ("alias", .string(model.identifier)),
-                ("relation_name", .string(model.relation)), ("description", .string(model.model.description)),
+                ("relation_name", .string(model.relation)), ("description", .string(describe(model.model.description))),
                 ("config", model.config.json), ("tags", .strings(model.config.tags)),
                 ("raw_code", .string(model.model.rawSQL)), ("compiled_code", .string(model.compiledSQL)),
                 ("language", .string("sql")),
                 ("checksum", .object([("name", .string("fnv64")), ("checksum", .string(Checksum.fnv64(model.model.rawSQL)))])),
                 ("depends_on", .object([("nodes", .strings(model.dependsOn)), ("macros", .array([]))])),
                 ("columns", .object(model.model.columns.map { column in
-                    (column.name, .object([("name", .string(column.name)), ("description", .string(column.description)),
+                    (column.name, .object([("name", .string(column.name)), ("description", .string(describe(column.description))),
                                            ("data_type", .optional(column.dataType))]))
                 })),
                 ("patch_path", .optional(model.model.propertiesFile)),
@@ -32,8 +34,8 @@ public enum Artifacts {
                 ("source_name", .string(source.sourceName)), ("name", .string(source.name)),
                 ("identifier", .string(source.identifier)), ("schema", .string(source.schema)),
                 ("relation_name", .string(Relation.quoted(source.schema, source.identifier))),
-                ("description", .string(source.description)), ("original_file_path", .string(source.file)),
-                ("columns", .object(source.columns.map { ($0.name, .object([("name", .string($0.name)), ("description", .string($0.description))])) })),
+                ("description", .string(describe(source.description))), ("original_file_path", .string(source.file)),
+                ("columns", .object(source.columns.map { ($0.name, .object([("name", .string($0.name)), ("description", .string(describe($0.description)))])) })),
             ]))
         }
         return .object([
@@ -41,6 +43,13 @@ public enum Artifacts {
                                   ("generator", .string("rops")), ("generated_at", .string(timestamp())),
                                   ("project_name", .string(project.file.name))])),
             ("nodes", .object(nodes)), ("sources", .object(sources)), ("macros", .object([])),
+            ("docs", .object(project.docs.values.sorted { $0.name < $1.name }.map { block in
+                ("doc.\(project.file.name).\(block.name)", .object([
+                    ("unique_id", .string("doc.\(project.file.name).\(block.name)")), ("resource_type", .string("doc")),
+                    ("name", .string(block.name)), ("package_name", .string(project.file.name)),
+                    ("original_file_path", .string(block.path)), ("block_contents", .string(block.contents)),
+                ]))
+            })),
             ("parent_map", .object(graph.order.map { ($0, .strings(graph.parents[$0] ?? [])) })),
             ("child_map", .object(graph.order.map { ($0, .strings(graph.children[$0] ?? [])) })),
         ])

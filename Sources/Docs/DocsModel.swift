@@ -42,9 +42,12 @@ public struct DocsInput: Sendable {
     public let catalog: [String: CatalogEntry]
     /// Last run status per node id (`success`, `error`, `skipped`) and when.
     public let lastRun: [String: (status: String, at: String)]
+    /// The project's `{% docs __overview__ %}` block: the front page's introduction, as in dbt.
+    public let overview: String?
 
     public init(projectName: String, nodes: [DocNode], graph: DependencyGraph, catalog: [String: CatalogEntry],
-                lastRun: [String: (status: String, at: String)]) {
+                lastRun: [String: (status: String, at: String)], overview: String? = nil) {
+        self.overview = overview
         self.projectName = projectName
         self.nodes = nodes
         self.graph = graph
@@ -79,24 +82,25 @@ public struct DocsInput: Sendable {
     /// Nodes from the compiled project: models, sources and seeds.
     public static func nodes(project: Project, compiler: ProjectCompiler) -> [DocNode] {
         func testNames(_ specs: [TestSpec]) -> [String] { specs.map(\.testName) }
+        let describe = compiler.description
         var nodes: [DocNode] = compiler.compiled.values.sorted { $0.name < $1.name }.map { model in
             DocNode(id: "model.\(model.name)", name: model.name, kind: "model", layer: model.model.layer.isEmpty ? "models" : model.model.layer,
-                    path: model.model.path, description: model.model.description, materialized: model.materialized,
+                    path: model.model.path, description: describe(model.model.description), materialized: model.materialized,
                     relation: model.relation, rawSQL: model.model.rawSQL, compiledSQL: model.compiledSQL,
-                    columns: model.model.columns.map { ($0.name, $0.description, $0.dataType, testNames($0.tests)) },
+                    columns: model.model.columns.map { ($0.name, describe($0.description), $0.dataType, testNames($0.tests)) },
                     tests: testNames(model.model.tests), tags: model.config.tags)
         }
         nodes += project.sources.map { source in
             DocNode(id: source.uniqueId, name: "\(source.sourceName).\(source.name)", kind: "source", layer: "sources", path: source.file,
-                    description: source.description, materialized: "source", relation: Relation.quoted(source.schema, source.identifier),
-                    rawSQL: "", compiledSQL: "", columns: source.columns.map { ($0.name, $0.description, $0.dataType, testNames($0.tests)) },
+                    description: describe(source.description), materialized: "source", relation: Relation.quoted(source.schema, source.identifier),
+                    rawSQL: "", compiledSQL: "", columns: source.columns.map { ($0.name, describe($0.description), $0.dataType, testNames($0.tests)) },
                     tests: testNames(source.tests), tags: [])
         }
         nodes += project.seeds.map { seed in
             let placement = compiler.seedPlacements[seed.name]
-            return DocNode(id: seed.uniqueId, name: seed.name, kind: "seed", layer: "seeds", path: seed.path, description: seed.description,
+            return DocNode(id: seed.uniqueId, name: seed.name, kind: "seed", layer: "seeds", path: seed.path, description: describe(seed.description),
                            materialized: "seed", relation: placement.map { Relation.quoted($0.schema, $0.identifier) } ?? seed.name,
-                           rawSQL: "", compiledSQL: "", columns: seed.columns.map { ($0.name, $0.description, $0.dataType, testNames($0.tests)) },
+                           rawSQL: "", compiledSQL: "", columns: seed.columns.map { ($0.name, describe($0.description), $0.dataType, testNames($0.tests)) },
                            tests: testNames(seed.tests), tags: seed.config.tags)
         }
         return nodes

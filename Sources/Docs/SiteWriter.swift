@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Ink
 
 /// Writes the static docs site: plain HTML, inline CSS and a few lines of inline JavaScript for the
 /// search box; no network, no external files. Opens from the file system.
@@ -39,7 +40,8 @@ public struct SiteWriter {
     func index() -> String {
         let grouped = Dictionary(grouping: input.nodes, by: \.layer)
         let order = Self.layerOrder.filter { grouped[$0] != nil } + grouped.keys.filter { !Self.layerOrder.contains($0) }.sorted()
-        var body = """
+        var body = input.overview.map { "<section class=\"overview md\">\(markdown($0))</section>\n" } ?? ""
+        body += """
             <input id="search" type="search" placeholder="Search models, sources, columns…" autofocus>
             <p class="muted">\(input.nodes.count) nodes · <a href="lineage.html">lineage graph</a></p>
             """
@@ -49,7 +51,7 @@ public struct SiteWriter {
                 let testCount = node.tests.count + node.columns.reduce(0) { $0 + $1.tests.count }
                 let haystack = ([node.name, node.description] + node.columns.map(\.name)).joined(separator: " ").lowercased()
                 body += "<tr class=\"item\" data-search=\"\(escape(haystack))\"><td><a href=\"\(node.page)\">\(escape(node.name))</a></td>"
-                body += "<td>\(escape(node.materialized))</td><td>\(escape(node.description))</td><td>\(testCount)</td></tr>\n"
+                body += "<td>\(escape(node.materialized))</td><td class=\"md\">\(markdown(node.description))</td><td>\(testCount)</td></tr>\n"
             }
             body += "</table></section>\n"
         }
@@ -75,7 +77,7 @@ public struct SiteWriter {
     func page(_ node: DocNode) -> String {
         let nodes = byId
         var body = "<p class=\"muted\">\(escape(node.kind)) · \(escape(node.materialized)) · <code>\(escape(node.relation))</code> · <code>\(escape(node.path))</code></p>\n"
-        if !node.description.isEmpty { body += "<p>\(escape(node.description))</p>\n" }
+        if !node.description.isEmpty { body += "<div class=\"md\">\(markdown(node.description))</div>\n" }
         if let run = input.lastRun[node.id] {
             body += "<p>Last run: <span class=\"status \(escape(run.status))\">\(escape(run.status))</span> at \(escape(run.at))</p>\n"
         }
@@ -95,7 +97,7 @@ public struct SiteWriter {
         if !rows.isEmpty {
             body += "<h2>Columns</h2><table><tr><th>column</th><th>type</th><th>description</th><th>tests</th></tr>\n"
             for row in rows {
-                body += "<tr><td><code>\(escape(row.0))</code></td><td>\(escape(row.1))</td><td>\(escape(row.2))</td><td>\(escape(row.3.joined(separator: ", ")))</td></tr>\n"
+                body += "<tr><td><code>\(escape(row.0))</code></td><td>\(escape(row.1))</td><td class=\"md\">\(markdown(row.2))</td><td>\(escape(row.3.joined(separator: ", ")))</td></tr>\n"
             }
             body += "</table>\n"
         }
@@ -147,6 +149,11 @@ public struct SiteWriter {
             : "<ul>" + nodes.map { "<li><a href=\"\($0.page)\">\(escape($0.name))</a> <span class=\"muted\">\(escape($0.kind))</span></li>" }.joined() + "</ul>"
     }
 
+    /// A description or docs block as HTML: Markdown, as dbt's docs site shows them.
+    private func markdown(_ text: String) -> String {
+        text.isEmpty ? "" : MarkdownParser().html(from: text)
+    }
+
     private func document(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
@@ -160,6 +167,9 @@ public struct SiteWriter {
         table { border-collapse: collapse; width: 100%; margin-bottom: 16px; }
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e2e8f0; vertical-align: top; }
         .muted { color: #64748b; }
+        .md > :first-child { margin-top: 0; } .md > :last-child { margin-bottom: 0; }
+        .md table { width: auto; } .md th, .md td { border: 1px solid #e2e8f0; }
+        .overview { max-width: 72em; margin-bottom: 16px; }
         .chip { display: inline-block; padding: 1px 8px; border-radius: 10px; background: #e2e8f0; font-size: 12px; }
         .graph { overflow: auto; border: 1px solid #e2e8f0; padding: 8px; }
         .flow { display: flex; gap: 48px; }

@@ -68,6 +68,8 @@ public final class ProjectCompiler {
     public private(set) var compiled: [String: CompiledModel] = [:]
     /// Seed name → where `rops seed` puts it.
     public private(set) var seedPlacements: [String: (schema: String, identifier: String)] = [:]
+    /// Descriptions as written in YAML → as shown (their `{{ doc('…') }}` and other Jinja rendered).
+    private var renderedDescriptions: [String: String] = [:]
     private let modelsByName: [String: ModelNode]
     private let seedsByName: [String: SeedNode]
 
@@ -142,7 +144,54 @@ public final class ProjectCompiler {
         }
         for name in results.keys { results[name]!.compiledSQL = inlineEphemerals(results[name]!, all: results) }
         compiled = results
+        try renderDescriptions()
         return enabled.map { results[$0.name]! }
+    }
+
+    // MARK: - Descriptions
+
+    /// A description as the docs and the manifest show it: `{{ doc('name') }}` replaced by that docs
+    /// block (rendered when the project compiles, so an unknown block fails every command, as in dbt).
+    public func description(_ written: String) -> String { renderedDescriptions[written] ?? written }
+
+    private func renderDescriptions() throws {
+        for model in project.models {
+            try renderDescription(model.description, of: "model '\(model.name)'", file: model.propertiesFile ?? model.path)
+            for column in model.columns {
+                try renderDescription(column.description, of: "column '\(column.name)' of model '\(model.name)'", file: model.propertiesFile ?? model.path)
+            }
+        }
+        for source in project.sources {
+            try renderDescription(source.description, of: "source '\(source.sourceName).\(source.name)'", file: source.file)
+            for column in source.columns {
+                try renderDescription(column.description, of: "column '\(column.name)' of source '\(source.sourceName).\(source.name)'", file: source.file)
+            }
+        }
+        for seed in project.seeds {
+            try renderDescription(seed.description, of: "seed '\(seed.name)'", file: seed.path)
+            for column in seed.columns {
+                try renderDescription(column.description, of: "column '\(column.name)' of seed '\(seed.name)'", file: seed.path)
+            }
+        }
+    }
+
+    private func renderDescription(_ text: String, of owner: String, file: String) throws {
+        guard text.contains("{"), renderedDescriptions[text] == nil else { return }
+        let docs = project.docs
+        let doc = Value.function(Function(name: "doc") { [unowned self] a in
+            guard let name = a.positional.last?.stringValue else { throw HostError("doc() takes the name of a docs block") }
+            guard let block = docs[name] else {
+                var message = "doc('\(name)'): no docs block has that name (`{% docs \(name) %}` in a .md file under \(self.project.file.docsPaths.joined(separator: ", ")))"
+                if let suggestion = closest(name, among: Array(docs.keys)) { message += "; did you mean '\(suggestion)'?" }
+                throw HostError(message)
+            }
+            return .string(block.contents)
+        })
+        do {
+            renderedDescriptions[text] = try Template(source: text, file: file).render(renderContext(["doc": doc]))
+        } catch let error as TemplateError {
+            throw ProjectError(file: file, message: "the description of \(owner): \(error.message)")
+        }
     }
 
     /// The model's SQL for running now: `is_incremental()` answers from the database state, and

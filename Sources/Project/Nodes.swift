@@ -87,5 +87,7 @@ public struct Project: @unchecked Sendable {
     public let seeds: [SeedNode]
     public let macroFiles: [MacroFile]
     public let singularTests: [SingularTest]
+    /// `{% docs %}` blocks by name.
+    public let docs: [String: DocBlock]
     public var root: String { file.root }
 }

@@ -18,6 +18,8 @@ public struct ProjectFile: @unchecked Sendable {
     public let seedPaths: [String]
     public let macroPaths: [String]
     public let testPaths: [String]
+    /// Where `{% docs %}` blocks are read from (`docs-paths`; by default every resource path, as in dbt).
+    public let docsPaths: [String]
     public let targetPath: String
     public let vars: [String: Value]
     /// The `models:` / `seeds:` / `data_tests:` config trees, with their file for error messages.
@@ -75,13 +77,18 @@ public struct ProjectFile: @unchecked Sendable {
                 threads = threads ?? profile.threads
             }
         }
+        let modelPaths = try paths(["model-paths", "source-paths"], "models")
+        let seedPaths = try paths(["seed-paths", "data-paths"], "seeds")
+        let macroPaths = try paths(["macro-paths"], "macros")
+        let testPaths = try paths(["test-paths"], "tests")
+        let resourcePaths = modelPaths + seedPaths + macroPaths + testPaths
+            + (try paths(["analysis-paths"], "analyses")) + (try paths(["snapshot-paths"], "snapshots"))
+        let docsPaths = node("docs-paths") == nil ? resourcePaths : try paths(["docs-paths"], "docs")
         return ProjectFile(
             root: projectRoot, path: path, kind: kind, name: name, connection: connection,
             defaultSchema: defaultSchema, threads: threads,
-            modelPaths: try paths(["model-paths", "source-paths"], "models"),
-            seedPaths: try paths(["seed-paths", "data-paths"], "seeds"),
-            macroPaths: try paths(["macro-paths"], "macros"),
-            testPaths: try paths(["test-paths"], "tests"),
+            modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths,
+            docsPaths: docsPaths.reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
             targetPath: try document.string(node("target-path"), "target-path") ?? "target",
             vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
             testsConfig: node("data_tests") ?? node("tests"), document: document)

@@ -74,7 +74,25 @@ public enum ProjectLoader {
         }
         return Project(file: file, models: models.sorted { $0.path < $1.path }, sources: properties.sources,
                        seeds: seeds.sorted { $0.path < $1.path }, macroFiles: macroFiles.sorted { $0.path < $1.path },
-                       singularTests: singular.sorted { $0.path < $1.path })
+                       singularTests: singular.sorted { $0.path < $1.path }, docs: try docBlocks(root: root, file: file))
+    }
+
+    /// The `{% docs %}` blocks of the Markdown files under the docs paths; a name used twice is an error.
+    static func docBlocks(root: String, file: ProjectFile) throws -> [String: DocBlock] {
+        var blocks: [String: DocBlock] = [:]
+        for docsPath in file.docsPaths {
+            for relative in files(under: root + "/" + docsPath) where relative.hasSuffix(".md") {
+                let display = docsPath + "/" + relative
+                for block in try DocBlock.parse(try read(root + "/" + display, display: display), path: display) {
+                    if let first = blocks[block.name] {
+                        throw ProjectError(file: block.path, line: block.line,
+                                           message: "two docs blocks are named '\(block.name)': \(first.path):\(first.line) and this one; names must be unique")
+                    }
+                    blocks[block.name] = block
+                }
+            }
+        }
+        return blocks
     }
 
     /// Relative paths of the regular files under `folder`, sorted; hidden files skipped.

@@ -26,7 +26,7 @@ struct CompileCommand: ParsableCommand {
             // Plain writes: target/ is scratch space, and atomic renames cost more than the rendering.
             try FileWriter.write(model.compiledSQL, to: path)
         }
-        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
+        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph, describe: session.compiler.description),
                             to: session.targetPath + "/manifest.json")
         Console.print(String(format: "compiled %d model%@ into %@/compiled in %.2fs", selected.count,
                              selected.count == 1 ? "" : "s", session.project.file.targetPath, Date().timeIntervalSince(start)))

@@ -35,11 +35,12 @@ struct DocsCommand: ParsableCommand {
                     Console.note("note: no catalog (\(UserFacingError.describe(error).split(separator: "\n").first ?? "")); docs without column types and sizes")
                 }
             }
-            try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
+            try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph, describe: session.compiler.description),
                                 to: session.targetPath + "/manifest.json")
             let traced = DocsInput.withColumnLineage(nodes, graph: session.graph, catalog: catalog)
             let input = DocsInput(projectName: session.project.file.name, nodes: traced, graph: session.graph, catalog: catalog,
-                                  lastRun: LastRun.read(session.targetPath + "/run_results.json"))
+                                  lastRun: LastRun.read(session.targetPath + "/run_results.json"),
+                                  overview: session.project.docs["__overview__"]?.contents)
             let folder = session.targetPath + "/docs"
             let files = try SiteWriter(input: input, folder: folder).write()
             Console.print("wrote \(files.count) pages to \(folder) (open \(folder)/index.html)")

@@ -78,7 +78,7 @@ struct ModelRun {
             Console.note("also rebuilding \(ids.count - selected.count) dependent view(s)/operation(s) that a replaced relation would leave stale")
         }
         Console.print("Running \(ids.count) model\(ids.count == 1 ? "" : "s") with \(threads) thread\(threads == 1 ? "" : "s") on \(dsn.masked)")
-        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph),
+        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph, describe: session.compiler.description),
                             to: session.targetPath + "/manifest.json")
         let results = try runner.run(ids)
         let elapsed = Date().timeIntervalSince(start)

@@ -42,6 +42,47 @@ final class DocsTests: XCTestCase {
         XCTAssertNotNil((catalog["nodes"] as! [String: Any])["model.stg_orders"])
     }
 
+    /// dbt's docs blocks: `{{ doc('name') }}` in YAML descriptions shows the block, Markdown rendered,
+    /// `__overview__` opens the front page, and the manifest carries both.
+    func testDocBlocksFillDescriptionsAndTheFrontPage() throws {
+        let fixture = try ProjectFixture("dbt_macros_project")
+        let generated = try fixture.rops(["docs", "generate", "--no-catalog"])
+        XCTAssertEqual(generated.status, 0, generated.all)
+        let folder = fixture.root + "/target/docs"
+        let index = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+        XCTAssertTrue(index.contains("<h2>Payments, pivoted</h2>"), index)
+        XCTAssertTrue(index.contains("<strong>dbt projects</strong>"), index)
+        let page = try String(contentsOfFile: folder + "/model.payments.html", encoding: .utf8)
+        XCTAssertFalse(page.contains("doc("), page)
+        XCTAssertTrue(page.contains("One row per payment. How the customer paid:"), page)
+        XCTAssertTrue(page.contains("<td>a prepaid gift card</td>"), "the block's Markdown table, in the column's description")
+
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.root + "/target/manifest.json"))) as! [String: Any]
+        let docs = manifest["docs"] as! [String: [String: Any]]
+        XCTAssertEqual(Set(docs.keys), ["doc.dbt_macros.__overview__", "doc.dbt_macros.payment_method"])
+        XCTAssertEqual(docs["doc.dbt_macros.payment_method"]?["original_file_path"] as? String, "models/docs.md")
+        let payments = (manifest["nodes"] as! [String: [String: Any]])["model.payments"]!
+        let method = (payments["columns"] as! [String: [String: Any]])["method"]!
+        XCTAssertTrue((method["description"] as! String).hasPrefix("How the customer paid:"), "\(method)")
+    }
+
+    func testUnknownAndDuplicateDocBlocksAreErrors() throws {
+        let fixture = try ProjectFixture("dbt_macros_project")
+        let schema = try String(contentsOfFile: fixture.root + "/models/schema.yml", encoding: .utf8)
+        try fixture.write("models/schema.yml", schema.replacingOccurrences(of: "description: '{{ doc(\"payment_method\") }}'",
+                                                                              with: "description: '{{ doc(\"payment_methods\") }}'"))
+        let unknown = try fixture.rops(["compile"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("models/schema.yml") && unknown.stderr.contains("column 'method' of model 'payments'"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("did you mean 'payment_method'?"), unknown.stderr)
+
+        try fixture.write("models/schema.yml", schema)
+        try fixture.write("macros/more_docs.md", "{% docs payment_method %}again{% enddocs %}")
+        let duplicate = try fixture.rops(["compile"])
+        XCTAssertNotEqual(duplicate.status, 0)
+        XCTAssertTrue(duplicate.stderr.contains("two docs blocks are named 'payment_method'") && duplicate.stderr.contains("models/docs.md"), duplicate.stderr)
+    }
+
     func testDocsWithoutADatabaseAndLineageExports() throws {
         let fixture = try ProjectFixture("mini_project")
         let outcome = try RopsProcess.run(["docs", "generate", "--database-url", "postgresql://nobody@127.0.0.1:1/none"], in: fixture.root)
