@@ -31,6 +31,8 @@ public struct CompileContext: Sendable {
     public var threads = 4
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var cliVars: [String: Value] = [:]
+    /// dbt's `invocation_id`: one per command.
+    public var invocationId = UUID().uuidString.lowercased()
     public init() {}
 }
 
@@ -382,15 +384,13 @@ public final class ProjectCompiler {
         return found
     }
 
-    /// Functions every template sees: var, env_var, target, run_started_at, log, exceptions, tojson.
+    /// Functions every template sees: var, env_var, target, log, exceptions, tojson, adapter, dbt, and
+    /// the Python builtins dbt adds (DbtContext: zip, set, fromjson, run_started_at, modules, …).
     func baseContext() -> [String: Value] {
         if let cachedBase { return cachedBase }
         let vars = project.file.vars.merging(context.cliVars) { $1 }
         let environment = context.environment
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let started = formatter.string(from: context.runStartedAt)
-        let base: [String: Value] = [
+        var base: [String: Value] = [
             "var": .function(Function(name: "var") { a in
                 guard let name = a.positional.first?.stringValue else { throw HostError("var() takes a name") }
                 if let value = vars[name] { return value }
@@ -408,10 +408,6 @@ public final class ProjectCompiler {
                 "type": .string("postgres"), "threads": .int(context.threads), "profile_name": .string(project.file.name),
             ])),
             "project_name": .string(project.file.name),
-            "run_started_at": .object(ObjectBox(typeName: "datetime", attributes: [
-                "isoformat": .function(Function(name: "isoformat") { _ in .string(started) }),
-                "year": .int(Calendar(identifier: .gregorian).component(.year, from: context.runStartedAt)),
-            ], rendered: started)),
             "log": .function(Function(name: "log") { _ in .string("") }),
             "exceptions": .object(ObjectBox(typeName: "Exceptions", attributes: [
                 "raise_compiler_error": .function(Function(name: "raise_compiler_error") { a in
@@ -426,6 +422,7 @@ public final class ProjectCompiler {
             "adapter": .object(adapter()),
             "dbt": .object(dbtNamespace),
         ]
+        base.merge(DbtContext.builtins(runStartedAt: context.runStartedAt, invocationId: context.invocationId)) { $1 }
         cachedBase = base
         return base
     }

@@ -31,6 +31,9 @@ public enum Value: @unchecked Sendable {
     }
 
     public var isUndefined: Bool { if case .undefined = self { return true } else { return false } }
+
+    /// Python's `==`.
+    public func isEqual(to other: Value) -> Bool { Operators.equal(self, other) }
     public var isNone: Bool { if case .none = self { return true } else { return false } }
 
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
@@ -76,7 +79,7 @@ public enum Value: @unchecked Sendable {
     }
 
     /// Elements when iterated (`for x in v`); nil when not iterable. Dicts iterate their keys.
-    func iterationItems() -> [Value]? {
+    public func iterationItems() -> [Value]? {
         switch self {
         case .list(let l): return l.items
         case .tuple(let t): return t
