@@ -42,7 +42,12 @@ public typealias QueryRunner = (String) throws -> Value
 
 public enum Relation {
     public static func quoted(_ schema: String, _ identifier: String) -> String {
-        "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\".\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        quoted(schema) + "." + quoted(identifier)
+    }
+
+    /// One identifier in double quotes, its own quotes doubled.
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func object(schema: String, identifier: String, type: String, rendered: String? = nil) -> Value {
@@ -61,6 +66,7 @@ public final class ProjectCompiler {
     private var templates: [String: Template] = [:]
     private var macros: MacroLibrary!
     /// dbt's built-in macros (GlobalMacros): below the project's own macros, and as `dbt.<name>`.
+    /// Kept here because the functions in `cachedGlobals` refer to it weakly.
     private var globals: MacroLibrary!
     private var cachedBase: [String: Value]?
     private var cachedMacros: [String: Value] = [:]
@@ -157,22 +163,14 @@ public final class ProjectCompiler {
     public func description(_ written: String) -> String { renderedDescriptions[written] ?? written }
 
     private func renderDescriptions() throws {
-        for model in project.models {
-            try renderDescription(model.description, of: "model '\(model.name)'", file: model.propertiesFile ?? model.path)
-            for column in model.columns {
-                try renderDescription(column.description, of: "column '\(column.name)' of model '\(model.name)'", file: model.propertiesFile ?? model.path)
-            }
-        }
-        for source in project.sources {
-            try renderDescription(source.description, of: "source '\(source.sourceName).\(source.name)'", file: source.file)
-            for column in source.columns {
-                try renderDescription(column.description, of: "column '\(column.name)' of source '\(source.sourceName).\(source.name)'", file: source.file)
-            }
-        }
-        for seed in project.seeds {
-            try renderDescription(seed.description, of: "seed '\(seed.name)'", file: seed.path)
-            for column in seed.columns {
-                try renderDescription(column.description, of: "column '\(column.name)' of seed '\(seed.name)'", file: seed.path)
+        let described: [(owner: String, file: String, description: String, columns: [ColumnDefinition])] =
+            project.models.map { ("model '\($0.name)'", $0.propertiesFile ?? $0.path, $0.description, $0.columns) }
+            + project.sources.map { ("source '\($0.sourceName).\($0.name)'", $0.file, $0.description, $0.columns) }
+            + project.seeds.map { ("seed '\($0.name)'", $0.path, $0.description, $0.columns) }
+        for node in described {
+            try renderDescription(node.description, of: node.owner, file: node.file)
+            for column in node.columns {
+                try renderDescription(column.description, of: "column '\(column.name)' of \(node.owner)", file: node.file)
             }
         }
     }
@@ -444,7 +442,7 @@ public final class ProjectCompiler {
             }),
             "quote": .function(Function(name: "quote") { a in
                 guard let identifier = a.positional.first?.stringValue else { throw HostError("adapter.quote() takes an identifier") }
-                return .string("\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+                return .string(Relation.quoted(identifier))
             }),
             "type": .function(Function(name: "type") { _ in .string("postgres") }),
         ])

@@ -88,7 +88,7 @@ public struct ProjectFile: @unchecked Sendable {
             root: projectRoot, path: path, kind: kind, name: name, connection: connection,
             defaultSchema: defaultSchema, threads: threads,
             modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths,
-            docsPaths: docsPaths.reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+            docsPaths: ProjectCompiler.unique(docsPaths),
             targetPath: try document.string(node("target-path"), "target-path") ?? "target",
             vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
             testsConfig: node("data_tests") ?? node("tests"), document: document)
