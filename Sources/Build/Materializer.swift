@@ -111,7 +111,9 @@ struct Materializer {
 
     private func materializedView() throws -> MaterializationResult {
         let checksum = "rops checksum " + Checksum.fnv64(sql)
-        if !fullRefresh, try existingKind() == "m", try currentComment() == checksum {
+        // A view whose inputs were replaced still reads their old versions (bound by OID): a refresh
+        // would read old rows, so it is built again.
+        if !fullRefresh, try existingKind() == "m", try currentComment() == checksum, try !RelationSwap(connection).readsBackup(target) {
             let concurrent = try hasUniqueIndex()
             try runHooks(hooks.pre)
             try connection.execute("refresh materialized view \(concurrent ? "concurrently " : "")\(target)")
@@ -157,42 +159,11 @@ struct Materializer {
     /// The model SQL without trailing semicolons (it is wrapped in CREATE … AS).
     var body: String { SQLCleanup.trimSemicolons(sql) }
 
-    /// Renames the new relation into place and drops the old one in the caller's transaction; project
-    /// views that PostgreSQL drops with the old relation are recreated in the same transaction.
+    /// Renames the new relation into place; the old one stays readable for whatever still reads it
+    /// (see `RelationSwap`), and project views over it move to the new one in the same transaction.
     private func swap(_ temporary: String, kind: String) throws {
-        let backup = Self.sideName(identifier, "__rops_old")
-        let existing = try existingKind()
-        // Only views that exist now are dropped by the cascade below; the others are built later in the run.
-        var viewsToRecreate: [(relation: String, sql: String)] = []
-        for view in dependentViews where try connection.query("select to_regclass($1) is not null as present", [view.relation])[0]["present"].bool == true {
-            viewsToRecreate.append(view)
-        }
-        // Readers of a view lock the view, then the tables under it. Lock in that same order (views
-        // first; PostgreSQL locks a view's base tables with it) so a reader and the swap cannot deadlock.
-        if !viewsToRecreate.isEmpty {
-            try connection.execute("lock table \(viewsToRecreate.map(\.relation).joined(separator: ", ")) in access exclusive mode")
-        }
-        if let existing {
-            let existingKind = Self.kindName(existing)
-            try connection.execute("drop \(existingKind) if exists \(Relation.quoted(schema, backup)) cascade")
-            try connection.execute("alter \(existingKind) \(target) rename to \(SQLText.identifier(backup))")
-        }
-        try connection.execute("alter \(kind) \(Relation.quoted(schema, temporary)) rename to \(SQLText.identifier(identifier))")
-        if let existing {
-            try connection.execute("drop \(Self.kindName(existing)) \(Relation.quoted(schema, backup)) cascade")
-        }
+        try RelationSwap(connection).replace(schema: schema, identifier: identifier, with: temporary, kind: kind, views: dependentViews)
         try renameIndexes(table: identifier)
-        for view in viewsToRecreate {
-            // A view whose new SQL reads a relation this run has not built yet cannot come back
-            // now; it stays dropped until the runner reaches it later in the same run.
-            try connection.execute("savepoint rops_recreate_view")
-            do {
-                try connection.execute("create or replace view \(view.relation) as\n\(view.sql)")
-                try connection.execute("release savepoint rops_recreate_view")
-            } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
-                try connection.execute("rollback to savepoint rops_recreate_view")
-            }
-        }
     }
 
     private func createIndexes(on relation: String, table: String) throws {
@@ -272,40 +243,12 @@ struct Materializer {
             """, [schema, table]).compactMap { $0["name"].string }
     }
 
-    static func kindName(_ relkind: String) -> String {
-        switch relkind {
-        case "v": return "view"
-        case "m": return "materialized view"
-        case "f": return "foreign table"
-        default: return "table"
-        }
-    }
+    static func kindName(_ relkind: String) -> String { RelationSwap.kindName(relkind) }
 
     /// `name` + `suffix`, cut so the whole stays within PostgreSQL's 63-byte identifiers.
     static func sideName(_ name: String, _ suffix: String) -> String {
-        truncate(name, keep: suffix)
+        SQLText.truncated(name, keeping: suffix)
     }
 
-    static func truncate(_ name: String, keep suffix: String = "") -> String {
-        let limit = 63 - suffix.utf8.count
-        var base = name
-        if base.utf8.count > limit {
-            let hash = String(Checksum.fnv64(name).prefix(8))
-            while base.utf8.count > limit - 9 { base.removeLast() }
-            base += "_" + hash
-        }
-        return base + suffix
-    }
-}
-
-enum Checksum {
-    static func fnv64(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    static func truncate(_ name: String) -> String { SQLText.truncated(name) }
 }

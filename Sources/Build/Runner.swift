@@ -131,6 +131,9 @@ public final class Runner: @unchecked Sendable {
         }
         group.wait()
         if let connectionError { throw connectionError }
+        // Old versions of replaced relations that were kept for their readers (a materialized view
+        // built on them, say) and are read by nothing now that the run rebuilt those readers.
+        try RelationSwap(setup).sweepBackups()
         // Nodes never reached (fail-fast, cancellation) count as skipped.
         for id in graph.order where inRun.contains(id) && results[id] == nil {
             let model = models[id]!

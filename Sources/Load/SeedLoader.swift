@@ -63,12 +63,35 @@ public struct SeedLoader {
                 }, onReject: { _ in })
                 try writer.write(out)
             }
-            let exists = try connection.query("select to_regclass($1) is not null as present", [SQLText.qualified(schema, identifier)])[0]["present"].bool == true
-            if exists { try connection.execute("drop table \(SQLText.qualified(schema, identifier)) cascade") }
-            try connection.execute("alter table \(SQLText.qualified(schema, staged)) rename to \(SQLText.identifier(identifier))")
+            try replace(with: staged)
             return copied
         }
         return Result(name: seed.name, relation: "\(schema).\(identifier)", rows: rows, columnTypes: types)
+    }
+}
+
+extension SeedLoader {
+    /// Puts the staged rows in place. Same columns and types as the existing table (the usual case):
+    /// its rows are replaced in place, so views and materialized views over the seed keep working and
+    /// readers see the old rows until the commit. Otherwise the staged table is swapped in and the
+    /// old one stays readable for whatever still reads it (`RelationSwap`).
+    fileprivate func replace(with staged: String) throws {
+        let target = SQLText.qualified(schema, identifier), stagedRelation = SQLText.qualified(schema, staged)
+        if try columnTypes(target) == columnTypes(stagedRelation) {
+            try connection.execute("delete from \(target)")
+            try connection.execute("insert into \(target) select * from \(stagedRelation)")
+            try connection.execute("drop table \(stagedRelation)")
+        } else {
+            try RelationSwap(connection).replace(schema: schema, identifier: identifier, with: staged, kind: "table")
+        }
+    }
+
+    /// Column names and types in order; empty when the table does not exist.
+    private func columnTypes(_ relation: String) throws -> [String] {
+        try connection.query("""
+            select a.attname || ' ' || format_type(a.atttypid, a.atttypmod) as column from pg_attribute a
+            where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped order by a.attnum
+            """, [relation]).compactMap { $0["column"].string }
     }
 }
 

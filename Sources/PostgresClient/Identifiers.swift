@@ -20,3 +20,31 @@ public enum SQLText {
         return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }
+
+extension SQLText {
+    /// `name` + `suffix`, with `name` cut (and a hash of it added) so the whole stays within
+    /// PostgreSQL's 63-byte identifiers instead of being truncated silently by the server.
+    public static func truncated(_ name: String, keeping suffix: String = "") -> String {
+        let limit = 63 - suffix.utf8.count
+        var base = name
+        if base.utf8.count > limit {
+            let hash = String(Checksum.fnv64(name).prefix(8))
+            while base.utf8.count > limit - 9 { base.removeLast() }
+            base += "_" + hash
+        }
+        return base + suffix
+    }
+}
+
+/// A fast, stable, non-cryptographic fingerprint of text (FNV-1a, 64 bits, as 16 hex digits).
+public enum Checksum {
+    public static func fnv64(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
