@@ -39,14 +39,17 @@ public final class SourceLoader {
     let projectRoot: String
     let connection: PostgresConnection
     let append: Bool
+    /// Replace the table even when the new data is much smaller, or a file ends mid-document.
+    let allowShrink: Bool
     let progress: (@Sendable (LoadProgress) -> Void)?
 
-    public init(spec: LoadSpec, projectRoot: String, connection: PostgresConnection, append: Bool,
+    public init(spec: LoadSpec, projectRoot: String, connection: PostgresConnection, append: Bool, allowShrink: Bool = false,
                 progress: (@Sendable (LoadProgress) -> Void)? = nil) {
         self.spec = spec
         self.projectRoot = projectRoot
         self.connection = connection
         self.append = append
+        self.allowShrink = allowShrink
         self.progress = progress
     }
 
@@ -136,6 +139,10 @@ public final class SourceLoader {
                 results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
                                             columns: columns, duplicates: &duplicates, totalBytes: totalBytes, doneBefore: results,
                                             freeze: true))
+            }
+            if !allowShrink {
+                try ShrinkGuard.check(connection, relation: relation, newRows: results.reduce(0) { $0 + $1.rowsLoaded },
+                                      files: results.map(\.file))
             }
             try swap(loading, into: table)
             try swap(rejecting, into: table + "__rejected")
@@ -330,6 +337,11 @@ public final class SourceLoader {
             try connection.copyIn("copy \(rejected) from stdin") { writer in try spill.stream(into: writer) }
         }
         spill.remove()
+        if let cut = spill.documentTruncation, !allowShrink {
+            throw StructuralError(file: name, message: "the JSON document ends in the middle of a value at line \(cut.line) (byte \(cut.byteOffset)): "
+                                  + "the file looks truncated, so \(schema).\(table) keeps its previous rows; "
+                                  + "`rops load --allow-shrink` loads the complete records and quarantines the rest")
+        }
         if rows == 0 && rejectedCount == 0 && spec.format == .json {
             throw StructuralError(file: name, message: "no records found")
         }
@@ -355,15 +367,10 @@ public final class SourceLoader {
             """, [file])
     }
 
-    /// Puts `staged` in place of `final` in the current transaction (readers wait, never see a gap).
+    /// Puts `staged` in place of `final` in the current transaction (readers wait, never see a gap,
+    /// and views over the old table keep its rows until `rops build` re-points them).
     private func swap(_ staged: String, into final: String) throws {
-        let old = final + "__rops_old"
-        try connection.execute("drop table if exists \(SQLText.qualified(schema, old)) cascade")
-        let exists = try connection.query("select to_regclass($1) is not null as present", [SQLText.qualified(schema, final)])[0]["present"].bool == true
-        if exists { try connection.execute("alter table \(SQLText.qualified(schema, final)) rename to \(SQLText.identifier(old))") }
-        try connection.execute("alter table \(SQLText.qualified(schema, staged)) rename to \(SQLText.identifier(final))")
-        // Views on the raw table go with the old table; `rops build` recreates them.
-        if exists { try connection.execute("drop table \(SQLText.qualified(schema, old)) cascade") }
+        try RelationSwap(connection).replace(schema: schema, identifier: final, with: staged, kind: "table")
     }
 
     // MARK: - Metadata
@@ -410,6 +417,8 @@ final class RejectSpill {
     let path: String
     private let handle: FileHandle
     private(set) var count = 0
+    /// The rejection that says the whole document ended early (a truncated JSON file), if any.
+    private(set) var documentTruncation: Rejection?
 
     init(file: String) throws {
         self.file = file
@@ -433,6 +442,7 @@ final class RejectSpill {
         out.append(CopyText.newline)
         try handle.write(contentsOf: out)
         count += 1
+        if rejection.reason == .truncatedJSON { documentTruncation = rejection }
     }
 
     func stream(into writer: CopyInWriter) throws {
@@ -482,6 +492,42 @@ public enum LoadMetadata {
             insert into rops_meta.loads (source, table_name, file, bytes, checksum, rows_loaded, rows_rejected, status, error, mode)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """, [source, table, file, bytes, checksum, loaded, rejected, status, error, mode])
+    }
+}
+
+/// A full load must not quietly replace a table with a fraction of its rows: a header-only or
+/// half-written file would otherwise wipe the data every model reads.
+public enum ShrinkGuard {
+    /// The new data may have no fewer than this share of the old rows.
+    public static let smallestShare = 0.5
+
+    public struct Refused: Error, CustomStringConvertible {
+        public let relation: String
+        public let oldRows: Int
+        public let newRows: Int
+        public let files: [String]
+        public var description: String {
+            let drop = oldRows > 0 ? Int((Double(oldRows - newRows) / Double(oldRows) * 100).rounded()) : 0
+            return "\(files.joined(separator: ", ")): \(newRows) rows would replace the \(oldRows) of \(relation) (-\(drop)%), "
+                + "so the load was refused and the table keeps its rows; run `rops load --allow-shrink` if that is intended"
+        }
+    }
+
+    static func check(_ connection: PostgresConnection, relation: String, newRows: Int, files: [String]) throws {
+        let oldRows = try rows(of: relation, connection)
+        if oldRows > 0 && Double(newRows) < Double(oldRows) * smallestShare {
+            throw Refused(relation: relation.replacingOccurrences(of: "\"", with: ""), oldRows: oldRows, newRows: newRows, files: files)
+        }
+    }
+
+    /// The planner's count (exact after the ANALYZE every load ends with), else a real count for a
+    /// table never analysed; 0 when there is no table.
+    private static func rows(of relation: String, _ connection: PostgresConnection) throws -> Int {
+        guard let estimate = try connection.query("select reltuples::float8 as rows from pg_class where oid = to_regclass($1)", [relation]).first?["rows"].double else {
+            return 0
+        }
+        if estimate >= 0 { return Int(estimate) }
+        return try connection.query("select count(*)::bigint as rows from \(relation)")[0]["rows"].int ?? 0
     }
 }
 

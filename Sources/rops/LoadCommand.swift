@@ -12,7 +12,9 @@ struct LoadCommand: ParsableCommand {
         Each source table with a `loader:` block in the YAML is loaded from its files. Records that \
         cannot be loaded (wrong field count, invalid UTF-8, NUL bytes, broken quoting, JSON of the \
         wrong type) go to <schema>.<table>__rejected with file, line, byte offset, reason and raw text; \
-        the load goes on. A full load replaces the table atomically; --append loads only files not \
+        the load goes on. A full load replaces the table atomically, unless the new data holds less than \
+        half the table's rows or a JSON file is truncated (then it fails and the table keeps its rows; \
+        see --allow-shrink); --append loads only files not \
         loaded before (same path, size and checksum). Every file is recorded in rops_meta.loads.
         """)
 
@@ -21,6 +23,9 @@ struct LoadCommand: ParsableCommand {
             help: ArgumentHelp("Sources to load: <source>.<table>, <table> or <source> (default: all with a loader).", valueName: "name"))
     var select: [String] = []
     @Flag(help: "Add only new files to the existing tables instead of replacing them.") var append = false
+    @Flag(name: .customLong("allow-shrink"),
+          help: "Replace a table even when the new files hold less than half its rows, or a JSON file ends mid-document (truncated). Without it such a load fails and the table keeps its rows.")
+    var allowShrink = false
     @Option(help: "Sources loaded at the same time (default: project threads, else 4).") var threads: Int?
 
     func run() throws {
@@ -56,7 +61,7 @@ struct LoadCommand: ParsableCommand {
                     do {
                         let connection = try PostgresConnection(dsn)
                         let result = try SourceLoader(spec: spec, projectRoot: project.root, connection: connection, append: append,
-                                                      progress: { progress.update($0) }).run()
+                                                      allowShrink: allowShrink, progress: { progress.update($0) }).run()
                         progress.finish(result)
                         outcomes.add(.success(result))
                     } catch {

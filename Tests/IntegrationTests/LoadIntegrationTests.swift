@@ -120,8 +120,9 @@ final class LoadIntegrationTests: XCTestCase {
         XCTAssertTrue(outcome.all.contains("data/raw/empty.csv"), outcome.all)
         XCTAssertTrue(outcome.all.contains("empty"), outcome.all)
         XCTAssertEqual(try rows("select count(*)::int as n from RAW.header_only")[0]["n"].int, 0)
-        XCTAssertEqual(try rows("select key from RAW.labels_truncated order by 1").map { $0["key"].string! }, ["1", "2"])
-        XCTAssertEqual(try rows("select reason from RAW.labels_truncated__rejected")[0]["reason"].string, "truncated_json")
+        // A JSON document cut short is refused (it would replace a table with part of a file) ...
+        XCTAssertTrue(outcome.all.contains("data/raw/truncated.json: the JSON document ends in the middle of a value at line 1"), outcome.all)
+        XCTAssertEqual(try rows("select to_regclass('RAW.labels_truncated') is null as missing")[0]["missing"], .bool(true))
         XCTAssertTrue(outcome.all.contains("expected a JSON object at the top"), outcome.all)
         XCTAssertEqual(try rows("select to_regclass('RAW.wrong_shape') is null as missing")[0]["missing"], .bool(true))
         XCTAssertEqual(try rows("select key, value from RAW.nested_values order by key").map { [$0["key"].string!, $0["value"].string ?? "NULL"] },
@@ -133,7 +134,13 @@ final class LoadIntegrationTests: XCTestCase {
                        ["invalid_json", "wrong_json_type", "wrong_json_type"])
         XCTAssertTrue(outcome.all.contains("does not match the declared columns"), outcome.all)
         let failed = try rows("select count(*)::int as n from rops_meta.loads where table_name like 'RAW.%' and status = 'error'")
-        XCTAssertEqual(failed[0]["n"].int, 3)
+        XCTAssertEqual(failed[0]["n"].int, 4)
+
+        // ... unless asked: then its complete records load and the cut-off rest is quarantined.
+        let partial = try fixture.rops(["load", "-s", "labels_truncated", "--allow-shrink"])
+        XCTAssertEqual(partial.status, 0, partial.all)
+        XCTAssertEqual(try rows("select key from RAW.labels_truncated order by 1").map { $0["key"].string! }, ["1", "2"])
+        XCTAssertEqual(try rows("select reason from RAW.labels_truncated__rejected")[0]["reason"].string, "truncated_json")
     }
 
     func testAppendLoadsOnlyNewFiles() throws {
