@@ -30,6 +30,15 @@ struct DatabaseSession {
         return ConnectionString(endpoint.socketURL)
     }
 
+    /// The project's write lock: one rops process at a time loads, seeds or builds a project on a
+    /// database. A second one says who holds the lock and waits for it (Ctrl-C stops waiting).
+    func lockProject(for command: String) throws -> AdvisoryLock {
+        let label = "rops \(command) (pid \(getpid()) on \(ProcessInfo.processInfo.hostName))"
+        return try AdvisoryLock(try connectionString(), name: "rops project \(databaseName)", label: label) { holder in
+            Console.note("waiting for \(holder.map(String.init(describing:)) ?? "another rops process") to finish with project '\(databaseName)'…")
+        }
+    }
+
     func connect() throws -> PostgresConnection {
         let dsn = try connectionString()
         return try PostgresConnection(dsn)

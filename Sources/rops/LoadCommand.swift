@@ -43,6 +43,8 @@ struct LoadCommand: ParsableCommand {
                                           : "no source with a loader matches \(select.joined(separator: " "))")
         }
         let dsn = try database.connectionString()
+        let lock = try database.lockProject(for: "load")
+        defer { lock.release() }
         // Schemas first, from one connection: concurrent CREATE SCHEMA IF NOT EXISTS can collide.
         let setup = try PostgresConnection(dsn)
         try LoadMetadata.ensure(setup)

@@ -57,6 +57,8 @@ struct ModelRun {
         let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(
             vars: selection.vars, fullRefresh: arguments.fullRefresh, threads: threads))
         let dsn = try database.connectionString()
+        let lock = try database.lockProject(for: withSeeds ? "build" : "run")
+        defer { lock.release() }
         if withSeeds && !session.project.seeds.isEmpty {
             _ = try SeedRun.run(session: session, connection: try PostgresConnection(dsn), only: [])
         }

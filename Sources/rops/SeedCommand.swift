@@ -18,6 +18,8 @@ struct SeedCommand: ParsableCommand {
         let database = try DatabaseSession(options: options)
         let session = try ProjectSession(root: options.projectRoot, context: CompileContext())
         let connection = try PostgresConnection(try database.connectionString())
+        let lock = try database.lockProject(for: "seed")
+        defer { lock.release() }
         let results = try SeedRun.run(session: session, connection: connection, only: select)
         if results.isEmpty { Console.print("no seeds to load") }
     }
