@@ -75,6 +75,15 @@ public enum Artifacts {
         ])
     }
 
+    /// Fails before any database work when `target/` cannot take the run's artifacts (a file in its
+    /// place, no permission, a read-only disk), instead of after the build changed the database.
+    public static func ensureWritable(_ folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let probe = folder + "/.rops-write-check-\(getpid())"
+        try Data().write(to: URL(fileURLWithPath: probe))
+        try FileManager.default.removeItem(atPath: probe)
+    }
+
     public static func write(_ json: JSONValue, to path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -9,6 +9,7 @@ public struct Selector: Sendable, Equatable {
         var parents: Int?      // nil: none; Int.max: all
         var children: Int?
         var childrenAndTheirParents = false  // the `@` operator
+        var text = ""
     }
 
     let terms: [[Atom]]
@@ -25,12 +26,21 @@ public struct Selector: Sendable, Equatable {
 
     public var isEmpty: Bool { terms.isEmpty }
 
+    /// The atoms, as written, that match no node of any kind in `graph`: a typo, or a node that was
+    /// renamed. (An atom that matches only nodes of another resource type is not unmatched.)
+    /// Methods whose matches depend on a previous run (dbt's `state:`, `result:`) must be exempt
+    /// when they are added: an empty set is their normal answer.
+    public func unmatched(in graph: DependencyGraph) -> [String] {
+        terms.joined().filter { atom in !graph.nodes.values.contains { Self.matches(atom, $0) } }.map(\.text)
+    }
+
     static let methods: Set<String> = ["name", "tag", "path", "config.materialized", "resource_type", "source", "fqn",
                                        "file", "test_type", "test_name", "package", "config.schema", "config.tags"]
 
     static func parseAtom(_ text: String) throws -> Atom {
         var body = Substring(text)
         var atom = Atom(method: "", value: "", parents: nil, children: nil)
+        atom.text = text
         if body.hasPrefix("@") { atom.childrenAndTheirParents = true; body = body.dropFirst() }
         // Leading `N+` or `+`.
         var index = body.startIndex

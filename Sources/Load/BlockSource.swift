@@ -12,6 +12,10 @@ public final class FileBlocks {
 
     public init(path: String) throws {
         self.path = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StructuralError(file: path, message: "is a directory, not a data file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StructuralError(file: path, message: "cannot open the file")
         }

@@ -43,7 +43,10 @@ public enum ConnectionResolver {
             return ResolvedConnection(origin: .environment, dsn: fromEnvironment)
         }
         let dotEnvPath = projectRoot + "/.env"
-        if FileManager.default.fileExists(atPath: dotEnvPath) {
+        // Only a regular file: some projects ship a `.env/` folder (a Python virtualenv), which is
+        // not a dotenv file and says nothing about the connection.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dotEnvPath, isDirectory: &isDirectory), !isDirectory.boolValue {
             let dotEnv = try DotEnv(contentsOf: dotEnvPath, environment: environment)
             if let fromFile = nonEmpty(dotEnv[environmentKey]) {
                 return ResolvedConnection(origin: .dotEnv(path: dotEnvPath), dsn: fromFile)

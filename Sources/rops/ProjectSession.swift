@@ -48,6 +48,17 @@ struct ProjectSession {
     /// Node ids of `resourceTypes` chosen by `--select` (all when empty) minus `--exclude`, in build order.
     func selected(_ selection: SelectionOptions, resourceTypes: Set<String>) throws -> [String] {
         let select = try Selector(selection.select)
+        // A selector that matches nothing at all is a typo far more often than an intended empty
+        // run: fail and say so (dbt only warns and exits 0). An empty intersection of real nodes
+        // is not an error.
+        if let unmatched = select.unmatched(in: graph).first {
+            var message = "the selector '\(unmatched)' matches no node in the project"
+            if let suggestion = closest(unmatched.trimmingCharacters(in: CharacterSet(charactersIn: "+@0123456789")),
+                                        among: graph.nodes.values.map(\.name)) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            throw CLIError(message)
+        }
         var chosen = select.isEmpty
             ? Set(graph.nodes.values.filter { resourceTypes.contains($0.resourceType) }.map(\.id))
             : select.select(in: graph, resourceTypes: resourceTypes)

@@ -56,6 +56,7 @@ struct ModelRun {
         let threads = arguments.threads ?? database.projectFile?.threads ?? 4
         let session = try ProjectSession(root: options.projectRoot, context: try CompileOptions.context(
             vars: selection.vars, fullRefresh: arguments.fullRefresh, threads: threads))
+        try Artifacts.ensureWritable(session.targetPath)
         let dsn = try database.connectionString()
         let lock = try database.lockProject(for: withSeeds ? "build" : "run")
         defer { lock.release() }
@@ -79,6 +80,7 @@ struct ModelRun {
         if ids.count > selected.count {
             Console.note("also rebuilding \(ids.count - selected.count) dependent view(s)/operation(s) that a replaced relation would leave stale")
         }
+        if ids.isEmpty { Console.note("nothing to run: the selection holds no model") }
         Console.print("Running \(ids.count) model\(ids.count == 1 ? "" : "s") with \(threads) thread\(threads == 1 ? "" : "s") on \(dsn.masked)")
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph, describe: session.compiler.description),
                             to: session.targetPath + "/manifest.json")

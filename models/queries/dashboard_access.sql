@@ -6,14 +6,17 @@
 -- depends_on: {{ ref('load_history') }}, {{ ref('rejected_rows') }}, {{ ref('freshness') }}
 
 {# The dashboard's role: it can read the queries schema and nothing else. Views run with their
-    owner's rights, so the role needs no access to staging or raw. A login role without a password:
-    it connects over the cluster's local socket; give it a password yourself for TCP. #}
+    owner's rights, so the role needs no access to staging or raw. It cannot log in: the app
+    connects with the build's URL and switches to it with SET ROLE, so there is no password to leak
+    and no way in for anyone who reaches the server's port. #}
 {%- set role = var('dashboard_role', 'fraud_dashboard') %}
 
 do $rops$
 begin
     if not exists (select from pg_roles where rolname = '{{ role }}') then
-        create role {{ role }} login;
+        create role {{ role }} nologin;
+    elsif exists (select from pg_roles where rolname = '{{ role }}' and rolcanlogin) then
+        alter role {{ role }} nologin;
     end if;
 end
 $rops$;
