@@ -69,5 +69,6 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["rops-datagen", "TestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient", "DataTesting"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["rops", "rops-datagen", "TestSupport", "PostgresClient", "LocalPostgres"]),
     ]
 )

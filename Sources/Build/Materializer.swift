@@ -164,6 +164,7 @@ struct Materializer {
     private func swap(_ temporary: String, kind: String) throws {
         try RelationSwap(connection).replace(schema: schema, identifier: identifier, with: temporary, kind: kind, views: dependentViews)
         try renameIndexes(table: identifier)
+        FaultInjection.reach("model:\(model.name):swapped")
     }
 
     private func createIndexes(on relation: String, table: String) throws {

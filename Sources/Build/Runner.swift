@@ -234,6 +234,7 @@ public final class Runner: @unchecked Sendable {
                                 materialized: model.materialized, compiledSQL: sql)
         }
         reporter?.finished(index, of: total, result: result)
+        FaultInjection.reach("model:\(model.name):built")
         if result.status == .success, let afterModel, !afterModel(model, connection) {
             lock.lock(); blocked.insert(id); lock.unlock()
         }

@@ -64,6 +64,7 @@ public struct SeedLoader {
                 try writer.write(out)
             }
             try replace(with: staged)
+            FaultInjection.reach("seed:\(seed.name):replaced")
             return copied
         }
         return Result(name: seed.name, relation: "\(schema).\(identifier)", rows: rows, columnTypes: types)

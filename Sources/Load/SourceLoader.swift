@@ -146,6 +146,7 @@ public final class SourceLoader {
             }
             try swap(loading, into: table)
             try swap(rejecting, into: table + "__rejected")
+            FaultInjection.reach("load:\(table):swapped")
             for result in results { try recordSuccess(result, mode: "full") }
             return results
         }
@@ -316,6 +317,7 @@ public final class SourceLoader {
                 }
                 out.append(contentsOf: CopyBinary.trailer)
                 if !out.isEmpty { try pipe.put(out) }
+                FaultInjection.reach("load:\(self.table):mid-copy")
                 try pipe.finish()
                 } catch {
                     pipe.abandon()

@@ -83,12 +83,14 @@ public final class LocalCluster {
     }
 
     /// Stops the server (fast shutdown: running queries are cancelled). Returns false if it was not running.
+    /// `immediately`: no checkpoint, every process quits at once, as in a power cut; the next start
+    /// recovers from the WAL.
     @discardableResult
-    public func stop() throws -> Bool {
+    public func stop(immediately: Bool = false) throws -> Bool {
         guard let state, isInitialised else { return false }
         let binaries = try PostgresBinaries.locate()
         guard try isRunning(state, binaries: binaries) else { return false }
-        let output = try runner.run(binaries.pgCtl, ["stop", "-D", state.dataDirectory, "-m", "fast", "-w", "-t", "60"])
+        let output = try runner.run(binaries.pgCtl, ["stop", "-D", state.dataDirectory, "-m", immediately ? "immediate" : "fast", "-w", "-t", "60"])
         guard output.succeeded else { throw LocalPostgresError.stopFailed(oneLine(output.combined)) }
         return true
     }

@@ -51,3 +51,46 @@ public enum RopsProcess {
 }
 
 private final class DataBox: @unchecked Sendable { var data = Data() }
+
+/// A `rops` process started in the background: for tests that kill it, or run two at once.
+public final class RunningRops: @unchecked Sendable {
+    public let process = Process()
+    private let out = Pipe(), err = Pipe()
+    private let stdoutBox = DataBox(), stderrBox = DataBox()
+    private let readers = DispatchGroup()
+
+    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+        process.executableURL = RopsProcess.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["DB_CONNECTION_STRING"] = nil
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        for (pipe, box) in [(out, stdoutBox), (err, stderrBox)] {
+            readers.enter()
+            DispatchQueue.global().async { [readers] in
+                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                readers.leave()
+            }
+        }
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Sends SIGKILL, as `kill -9` does.
+    public func killNine() { kill(process.processIdentifier, SIGKILL) }
+
+    /// Waits for the process to end; `status` is the signal number when a signal ended it.
+    public func wait() -> (outcome: RopsProcess.Outcome, signalled: Bool) {
+        process.waitUntilExit()
+        readers.wait()
+        let outcome = RopsProcess.Outcome(status: process.terminationStatus, stdout: String(decoding: stdoutBox.data, as: UTF8.self),
+                                          stderr: String(decoding: stderrBox.data, as: UTF8.self))
+        return (outcome, process.terminationReason == .uncaughtSignal)
+    }
+}
