@@ -208,20 +208,46 @@ struct JSONTokenizer {
         }
     }
 
+    /// Levels a skipped value is checked to by recursion; deeper ones are skipped by counting
+    /// brackets, so a hostile file nested 100,000 deep cannot overflow the stack.
+    static let checkedDepth = 64
+
     /// Skips any value, nested or not.
-    func skipValue() throws {
+    func skipValue(depth: Int = 0) throws {
         try reader.skipWhitespace()
         guard let first = try reader.peek() else { throw JSONSyntax.truncated }
+        if depth >= Self.checkedDepth && (first == UInt8(ascii: "{") || first == UInt8(ascii: "[")) { return try skipDeep() }
         switch first {
         case UInt8(ascii: "{"):
             _ = try reader.next()
-            try members { _ in try skipValue() }
+            try members { _ in try skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             _ = try reader.next()
-            try elements { try skipValue() }
+            try elements { try skipValue(depth: depth + 1) }
         default:
             _ = try scalarOrSkip()
         }
+    }
+
+    /// Skips an object or array of any depth with a stack of the brackets still open: strings and
+    /// scalars are read as usual, brackets must match; commas and colons are not checked.
+    private func skipDeep() throws {
+        var open: [UInt8] = []
+        repeat {
+            try reader.skipWhitespace()
+            guard let byte = try reader.peek() else { throw JSONSyntax.truncated }
+            switch byte {
+            case UInt8(ascii: "{"): _ = try reader.next(); open.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["): _ = try reader.next(); open.append(UInt8(ascii: "]"))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = try reader.next()
+                guard open.last == byte else { throw JSONSyntax.invalid("'\(Character(Unicode.Scalar(byte)))' does not close the open bracket") }
+                open.removeLast()
+            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: ","), UInt8(ascii: ":"): _ = try reader.next()
+            default: _ = try scalarOrSkip()
+            }
+        } while !open.isEmpty
     }
 
     /// Iterates an object's members after its `{`: calls `body` with each key, positioned at the value.

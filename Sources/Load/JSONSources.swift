@@ -112,7 +112,8 @@ enum JSONScan {
         try reader.skipBOM()
         try reader.skipWhitespace()
         guard let first = try reader.peek() else { throw StructuralError(file: "", message: "the file is empty") }
-        func emit(_ line: Int, _ offset: Int) throws {
+        /// Reads one record; nil when it was quarantined instead.
+        func parse(_ line: Int, _ offset: Int) throws -> [String: JSONScalar]? {
             reader.capture = []
             try reader.skipWhitespace()
             guard try reader.peek() == UInt8(ascii: "{") else {
@@ -121,7 +122,7 @@ enum JSONScan {
                 reader.capture = nil
                 try onReject(Rejection(line: line, byteOffset: offset, reason: .wrongJSONType, detail: "a record must be a JSON object",
                                        raw: raw, truncated: false))
-                return
+                return nil
             }
             _ = try reader.next()
             var object: [String: JSONScalar] = [:]
@@ -136,8 +137,11 @@ enum JSONScan {
                 try onReject(Rejection(line: line, byteOffset: offset, reason: .wrongJSONType,
                                        detail: "the value of \"\(nestedKey)\" is an object or array, not a scalar",
                                        raw: trimmed(raw), truncated: false))
-                return
+                return nil
             }
+            return object
+        }
+        func deliver(_ object: [String: JSONScalar], _ line: Int) throws {
             onObject?(object)
             if let columns {
                 try onRow(line, columns.map { object[$0] ?? .null })
@@ -149,7 +153,8 @@ enum JSONScan {
             do {
                 try json.elements {
                     try reader.skipWhitespace()
-                    try emit(reader.line, reader.offset)
+                    let line = reader.line
+                    if let object = try parse(line, reader.offset) { try deliver(object, line) }
                 }
             } catch let syntax as JSONSyntax {
                 try onReject(rest(reader, syntax))
@@ -161,9 +166,11 @@ enum JSONScan {
                 guard try reader.peek() != nil else { break }
                 let line = reader.line, offset = reader.offset
                 do {
-                    try emit(line, offset)
+                    // A record counts once its line ends: text after it quarantines the whole line.
+                    let object = try parse(line, offset)
                     while let byte = try reader.peek(), byte == 32 || byte == 9 || byte == 13 { _ = try reader.next() }
                     if let byte = try reader.peek(), byte != 10 { throw JSONSyntax.invalid("text after the object on the same line") }
+                    if let object { try deliver(object, line) }
                 } catch let syntax as JSONSyntax {
                     if reader.capture == nil { reader.capture = [] }
                     while let byte = try reader.next(), byte != 10 {}

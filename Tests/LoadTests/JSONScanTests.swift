@@ -23,6 +23,37 @@ final class JSONScanTests: XCTestCase {
         return (rows, lines, rejected)
     }
 
+    func testNestingOfAnyDepthIsSkippedWithoutOverflowingTheStack() throws {
+        for depth in [1, JSONTokenizer.checkedDepth - 1, JSONTokenizer.checkedDepth, JSONTokenizer.checkedDepth + 1, 100_000] {
+            let nested = String(repeating: "[{\"k\": ", count: depth) + "\"v\"" + String(repeating: "}]", count: depth)
+            let result = try objectMap("{\"1\": \"a\", \"2\": \(nested), \"3\": \"c\"}", path: [])
+            XCTAssertEqual(result.rows, [["1", "a"], ["3", "c"]], "depth \(depth)")
+            XCTAssertEqual(result.rejected.map(\.reason), [.wrongJSONType], "depth \(depth)")
+        }
+        // Deep and broken: brackets that do not match are invalid JSON, not a crash.
+        let broken = try objectMap("{\"1\": \"a\", \"2\": " + String(repeating: "[", count: 5000) + "}", path: [])
+        XCTAssertEqual(broken.rows, [["1", "a"]])
+        XCTAssertEqual(broken.rejected.map(\.reason), [.invalidJSON])
+    }
+
+    func records(_ text: String) throws -> (rows: [[String?]], rejected: [Rejection]) {
+        var rows: [[String?]] = [], rejected: [Rejection] = []
+        _ = try JSONScan.records(try FileBlocks(path: try file(Array(text.utf8))), columns: ["a"], onRow: { _, values in
+            rows.append(values.map { if case .text(let b) = $0 { return String(decoding: b, as: UTF8.self) } else { return nil } })
+        }, onReject: { rejected.append($0) })
+        return (rows, rejected)
+    }
+
+    func testAnNDJSONLineCountsOnceItEnds() throws {
+        // A second object on the line quarantines the whole line: the first is not also loaded.
+        let result = try records("{\"a\": 1}\n{\"a\": 2} {\"a\": 3}\n{\"a\": 4}\n")
+        XCTAssertEqual(result.rows, [["1"], ["4"]])
+        XCTAssertEqual(result.rejected.map(\.line), [2])
+        XCTAssertEqual(result.rejected.map(\.reason), [.invalidJSON])
+        // In an array every element is a record of its own.
+        XCTAssertEqual(try records("[{\"a\": 1}, {\"a\": 2}]").rows, [["1"], ["2"]])
+    }
+
     func testRealMCCFileWithCRLF() throws {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: CSVScannerTests.samples + "/mcc_codes.json")))
         let result = try objectMap(bytes, path: [])
