@@ -87,7 +87,12 @@ enum CompileOptions {
         context.fullRefresh = fullRefresh
         context.threads = threads
         if let vars, !vars.isEmpty {
-            guard let node = try Yams.compose(yaml: vars), let mapping = node.mapping else {
+            let parsed: Node?
+            do { parsed = try Yams.compose(yaml: vars) } catch {
+                throw CLIError("--vars is not valid YAML or JSON: \(String(describing: error).split(separator: "\n").joined(separator: " ")); "
+                               + "write a mapping, e.g. --vars '{start_date: 2019-01-01}'")
+            }
+            guard let node = parsed, let mapping = node.mapping else {
                 throw CLIError("--vars must be a YAML or JSON mapping, e.g. --vars '{start_date: 2019-01-01}'")
             }
             for (key, value) in mapping { context.cliVars[key.string ?? ""] = yamlValue(value) }
