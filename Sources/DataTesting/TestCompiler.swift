@@ -57,6 +57,8 @@ public struct TestCompiler {
 
     private func compile(_ spec: TestSpec, relation: String, attachedTo: String, attachedName: String, schema: String,
                          model: CompiledModel?, tags: [String]) throws -> DataTest? {
+        // Project `data_tests:` defaults, then the test's own `config:`.
+        let spec = spec.withDefaults(project.file.testDefaults(forFile: spec.file))
         if spec.config["enabled"].map({ !$0.truthy }) == true { return nil }
         let testName = BuiltinTests.aliases[spec.testName] ?? spec.testName
         let macroName = "test_" + testName.replacingOccurrences(of: ".", with: "_")
@@ -148,13 +150,16 @@ public struct TestCompiler {
     // MARK: - Singular tests
 
     private func compileSingular(_ test: SingularTest) throws -> DataTest {
+        let config = project.file.testDefaults(forFile: test.path)
         let sql = try compiler.renderSnippet(test.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: test.path, for: nil)
         var dependsOn: [String] = []
         for (name, model) in compiler.compiled where sql.contains(model.relation) { dependsOn.append("model.\(name)") }
         return DataTest(name: Self.sanitise(test.name), kind: "singular", testName: test.name, attachedTo: nil, column: nil,
-                        dependsOn: dependsOn.sorted(), sql: sql, file: test.path, line: 1, severity: "error",
-                        errorIf: try Threshold("!=0"), warnIf: try Threshold("!=0"), limit: nil, storeFailures: false,
-                        auditSchema: project.file.defaultSchema + "_audit", tags: [])
+                        dependsOn: dependsOn.sorted(), sql: sql, file: test.path, line: 1,
+                        severity: (config["severity"]?.stringValue ?? "error").lowercased(),
+                        errorIf: try Threshold(config["error_if"]?.displayString ?? "!=0"), warnIf: try Threshold(config["warn_if"]?.displayString ?? "!=0"),
+                        limit: config["limit"]?.intValue, storeFailures: config["store_failures"]?.truthy ?? false,
+                        auditSchema: project.file.defaultSchema + "_audit", tags: NodeConfig.stringList(config["tags"]))
     }
 
     static func sanitise(_ name: String) -> String {

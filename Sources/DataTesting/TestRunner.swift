@@ -30,7 +30,11 @@ public enum TestExecutor {
             let failures: Int
             if test.storeFailures {
                 let audit = SQLText.qualified(test.auditSchema, test.name)
-                try connection.execute("create schema if not exists \(SQLText.identifier(test.auditSchema))")
+                do {
+                    try connection.execute("create schema if not exists \(SQLText.identifier(test.auditSchema))")
+                } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation || error.sqlState == "42P06" {
+                    // Another test thread created it at the same moment.
+                }
                 failures = try connection.transaction {
                     try connection.execute("drop table if exists \(audit)")
                     let sql = SQLCleanup.trimSemicolons(test.sql) + (test.limit.map { "\nlimit \($0)" } ?? "")

@@ -18,7 +18,7 @@ struct FolderConfig {
     }
 
     /// Collects configs from the top of the tree down the folder path; deeper levels win.
-    private func defaults(tree: Node?, path: [String]) -> NodeConfig {
+    fileprivate func defaults(tree: Node?, path: [String]) -> NodeConfig {
         var config = NodeConfig()
         guard var level = tree?.mapping else { return config }
         if let projectLevel = level[file.name]?.mapping { collect(level, into: &config); level = projectLevel }
@@ -62,6 +62,7 @@ struct FolderConfig {
         if let tree = file.modelsConfig { try validate(tree, at: [], folders: folderPaths, names: modelNames, section: "models") }
         let seedNames = Set(seeds.map(\.name))
         if let tree = file.seedsConfig { try validate(tree, at: [], folders: [[]], names: seedNames, section: "seeds", lenientFolders: true) }
+        if let tree = file.testsConfig { try validate(tree, at: [], folders: [[]], names: [], section: "data_tests", lenientFolders: true) }
     }
 
     private func validate(_ node: Node, at path: [String], folders: Set<[String]>, names: Set<String>, section: String,
@@ -93,5 +94,20 @@ struct FolderConfig {
             if let suggestion = closest(name, among: siblings + Array(NodeConfig.knownKeys)) { message += "; did you mean '\(suggestion)'?" }
             throw file.document.error(key, message)
         }
+    }
+}
+
+extension ProjectFile {
+    /// The `data_tests:` defaults (`+store_failures`, `+severity`, …) for a test declared in `file`
+    /// (project-relative: a properties YAML file or a singular test's SQL), scoped like `models:` by
+    /// the folders under its model or test path; deeper levels win.
+    public func testDefaults(forFile file: String) -> [String: Value] {
+        guard testsConfig != nil else { return [:] }
+        var folders = file.split(separator: "/").map(String.init).dropLast()
+        for root in (modelPaths + testPaths).map({ $0.split(separator: "/").map(String.init) }) where folders.starts(with: root) {
+            folders = folders.dropFirst(root.count)
+            break
+        }
+        return FolderConfig(file: self, models: [], seeds: []).defaults(tree: testsConfig, path: Array(folders)).values
     }
 }

@@ -10,6 +10,12 @@ public struct TestSpec: Sendable {
     public let column: String?
     public let file: String
     public let line: Int?
+
+    /// The same test with `defaults` (the project's `data_tests:` configs) under its own `config:`.
+    public func withDefaults(_ defaults: [String: Value]) -> TestSpec {
+        guard !defaults.isEmpty else { return self }
+        return TestSpec(testName: testName, arguments: arguments, config: defaults.merging(config) { $1 }, column: column, file: file, line: line)
+    }
 }
 
 public struct ColumnDefinition: Sendable {

@@ -20,6 +20,33 @@ final class DataTestTests: XCTestCase {
         return (fixture, db)
     }
 
+    /// `data_tests:` in the project file sets every test's defaults, by folder as `models:` does;
+    /// a test's own `config:` still wins.
+    func testProjectTestDefaultsApplyToGenericAndSingularTests() throws {
+        let (fixture, db) = try prepare()
+        try fixture.write("project.yml", """
+            name: testing
+            models:
+              +materialized: table
+              +schema: __S___m
+            data_tests:
+              +severity: warn
+              +store_failures: true
+            """)
+        try fixture.write("tests/every_order.sql", "select * from {{ ref('orders') }}\n")
+        XCTAssertEqual(try fixture.rops(["run"]).status, 0)
+        let outcome = try fixture.rops(["test"])
+        XCTAssertTrue(outcome.stdout.contains("WARN  every_order"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("WARN  not_null_customers_id"), outcome.stdout)
+        // A singular test's audit table goes to the project's default schema + _audit.
+        let audit = try XCTUnwrap(try db.query("""
+            select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relname = 'every_order' and n.nspname like '%\\_audit'
+            """).first?["name"].string)
+        XCTAssertEqual(try db.query("select count(*)::int as n from \(audit)")[0]["n"].int, 4)
+        XCTAssertEqual(try db.query("select to_regclass('\(fixture.prefix)_m_audit.not_null_customers_id') is not null as present")[0]["present"].bool, true)
+    }
+
     func testEachTestKindCatchesExactlyTheBrokenRows() throws {
         let (fixture, db) = try prepare()
         XCTAssertEqual(try fixture.rops(["run"]).status, 0)
