@@ -10,30 +10,11 @@ import XCTest
 /// half-built), and the rerun must converge to the clean build of the data now in place, with no
 /// side tables left behind.
 final class FaultInjectionTests: XCTestCase {
-    /// One sandbox for the class: two clean builds to compare against are the expensive part.
-    nonisolated(unsafe) static var shared: (sandbox: PlatformSandbox, cleans: [Snapshot])?
-    static let lock = NSLock()
-
     override func setUp() {
         ReliabilityLedger.register()
     }
 
-    func sandbox() throws -> (sandbox: PlatformSandbox, cleans: [Snapshot]) {
-        Self.lock.lock(); defer { Self.lock.unlock() }
-        if let shared = Self.shared { return shared }
-        let sandbox = try PlatformSandbox()
-        var cleans: [Snapshot] = []
-        for set in 0..<2 {
-            try sandbox.cleanBuild(set)
-            cleans.append(try Snapshot.take(sandbox.connect()))
-        }
-        // The two data sets must differ almost everywhere, or surviving a fault would prove little.
-        let differing = cleans[0].relations.keys.filter { cleans[0].relations[$0] != cleans[1].relations[$0] }
-        XCTAssertGreaterThan(differing.count, cleans[0].relations.count * 7 / 10, "data sets too alike: \(differing.sorted())")
-        XCTAssertGreaterThan(cleans[0].relations.count, 40)
-        Self.shared = (sandbox, cleans)
-        return (sandbox, cleans)
-    }
+    func sandbox() throws -> (sandbox: PlatformSandbox, cleans: [Snapshot]) { try PlatformSandbox.shared() }
 
     /// Checks the state after a fault and after the rerun; records the fault in the ledger.
     private func check(after point: String, died: Bool, sandbox: PlatformSandbox, cleans: [Snapshot], current: Int,

@@ -39,6 +39,28 @@ final class PlatformSandbox: @unchecked Sendable {
         ThrowawayClusters.register(try LocalCluster(projectRoot: root), root: root)
     }
 
+    /// One sandbox for the suite, with a snapshot of a clean build of each data set: two clean
+    /// builds to compare against are the expensive part.
+    nonisolated(unsafe) private static var sharedSandbox: (sandbox: PlatformSandbox, cleans: [Snapshot])?
+    private static let sharedLock = NSLock()
+
+    static func shared() throws -> (sandbox: PlatformSandbox, cleans: [Snapshot]) {
+        sharedLock.lock(); defer { sharedLock.unlock() }
+        if let sharedSandbox { return sharedSandbox }
+        let sandbox = try PlatformSandbox()
+        var cleans: [Snapshot] = []
+        for set in 0..<2 {
+            try sandbox.cleanBuild(set)
+            cleans.append(try Snapshot.take(sandbox.connect()))
+        }
+        // The two data sets must differ almost everywhere, or surviving a fault would prove little.
+        let differing = cleans[0].relations.keys.filter { cleans[0].relations[$0] != cleans[1].relations[$0] }
+        XCTAssertGreaterThan(differing.count, cleans[0].relations.count * 7 / 10, "data sets too alike: \(differing.sorted())")
+        XCTAssertGreaterThan(cleans[0].relations.count, 40)
+        sharedSandbox = (sandbox, cleans)
+        return (sandbox, cleans)
+    }
+
     private func generate(into folder: String, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = RopsProcess.binary.deletingLastPathComponent().appendingPathComponent("rops-datagen")
