@@ -13,6 +13,10 @@ struct Rops: ParsableCommand {
         Database: --database-url, else DB_CONNECTION_STRING (environment, then .env), else the \
         `connection:` in project.yml, else a project-local PostgreSQL cluster that rops creates and \
         starts by itself under .rops/postgres (see `rops db --help`).
+
+        One writer at a time: load, seed, run and build take the project's lock in the database; a \
+        second one says which process holds it and waits. A replaced table stays readable for the \
+        views that read it until they are rebuilt, so a build never takes data away from readers.
         """,
         version: "0.1.0",
         subcommands: [LoadCommand.self, SeedCommand.self, RunCommand.self, TestCommand.self, BuildCommand.self,
