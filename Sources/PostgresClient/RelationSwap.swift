@@ -32,11 +32,7 @@ public struct RelationSwap {
         let existing = try relationKind(schema, identifier)
         // Only views that exist now need re-pointing; the others are built later in the run.
         let present = try views.filter { try exists($0.relation) }
-        // Readers of a view lock the view, then the tables under it. Lock in that same order (views
-        // first; PostgreSQL locks a view's base tables with it) so a reader and the swap cannot deadlock.
-        if !present.isEmpty {
-            try connection.execute("lock table \(present.map(\.relation).joined(separator: ", ")) in access exclusive mode")
-        }
+        if !present.isEmpty { try lockAll(present.map(\.relation)) }
         var backup: String?
         if let existing {
             let tag = Self.backupTag()
@@ -98,6 +94,10 @@ public struct RelationSwap {
                 try connection.execute("alter table \(key["owner"].string!) drop constraint \(SQLText.identifier(key["name"].string!))")
             }
         }
+        // Ask the catalog first instead of letting DROP find out: even a DROP that fails for its
+        // dependents first locks each of them (the views over a materialized view included), which
+        // deadlocks with a reader holding one of those views.
+        if try isRead(qualified) { return false }
         try connection.execute("savepoint rops_drop_backup")
         do {
             try connection.execute("drop \(Self.kindName(kind)) \(qualified)")
@@ -108,6 +108,38 @@ public struct RelationSwap {
             try connection.execute("rollback to savepoint rops_drop_backup")
             return false
         }
+    }
+
+    /// Locks the views (and, as LOCK TABLE does for a view, everything they read) for the swap.
+    /// A reader locks one view and then the relations under it; with several views no order of
+    /// ours matches every reader's, so a plain LOCK can deadlock with one, and PostgreSQL may pick
+    /// the reader as the victim. Instead: all or nothing, waiting at most 50 ms (well below
+    /// `deadlock_timeout`) before letting go of what was taken and trying again.
+    private func lockAll(_ relations: [String]) throws {
+        let deadline = Date().addingTimeInterval(600)
+        while true {
+            try connection.execute("savepoint rops_lock")
+            try connection.execute("set local lock_timeout = '50ms'")
+            do {
+                try connection.execute("lock table \(relations.joined(separator: ", ")) in access exclusive mode")
+                try connection.execute("release savepoint rops_lock")
+                try connection.execute("set local lock_timeout to default")
+                return
+            } catch let error as PostgresError where error.sqlState == "55P03" && Date() < deadline {
+                // lock_not_available: the rollback releases the locks taken so far (and the setting).
+                try connection.execute("rollback to savepoint rops_lock")
+                usleep(UInt32.random(in: 2_000...20_000))
+            }
+        }
+    }
+
+    /// Whether a view or materialized view other than the relation itself reads it.
+    private func isRead(_ relation: String) throws -> Bool {
+        try !connection.query("""
+            select 1 from pg_depend d join pg_rewrite r on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid
+            where d.refclassid = 'pg_class'::regclass and d.refobjid = $1::regclass and r.ev_class <> $1::regclass
+            limit 1
+            """, [relation]).isEmpty
     }
 
     /// Index names are unique per schema: a kept backup must give up its index names (and with
