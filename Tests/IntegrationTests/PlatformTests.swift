@@ -39,13 +39,7 @@ final class PlatformTests: XCTestCase {
     }
 
     func generate(into folder: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = RopsProcess.binary.deletingLastPathComponent().appendingPathComponent("rops-datagen")
-        process.arguments = arguments + ["--out", folder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "rops-datagen failed")
+        XCTAssertTrue(try RopsDatagen.run(into: folder, arguments), "rops-datagen failed")
     }
 
     func testDirtyDataLandsInTheRightRejectedModelsAndNothingElseIsLost() throws {

@@ -136,17 +136,22 @@ final class FaultInjectionTests: XCTestCase {
         let views = try reader.query("select table_name as name from information_schema.views where table_schema = 'queries' order by 1")
             .compactMap { $0["name"].string }
         XCTAssertGreaterThan(views.count, 10)
-        let stop = Flag(), tally = ReaderTally()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            defer { done.signal() }
-            while !stop.isSet {
-                for view in views {
-                    do { _ = try reader.query("select count(*) from queries.\(SQLText.identifier(view))"); tally.add(error: nil) }
-                    catch { tally.add(error: "\(view): \(error)") }
+        let stop = StopFlag(), tally = ReaderTally()
+        let done = DispatchGroup()
+        // Two readers, going through the views in opposite orders, as two dashboard sessions would.
+        for order in [views, views.reversed()] {
+            let connection = try sandbox.connect()
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                while !stop.isSet {
+                    for view in order {
+                        do { _ = try connection.query("select count(*) from queries.\(SQLText.identifier(view))"); tally.add(error: nil) }
+                        catch { tally.add(error: "\(view): \(error)") }
+                    }
                 }
-            }
-        }.start()
+            }.start()
+        }
         for set in [1, 0] {
             try sandbox.use(set)
             XCTAssertEqual(try sandbox.rops(["build"]).status, 0)
@@ -158,7 +163,10 @@ final class FaultInjectionTests: XCTestCase {
         stop.set()
         done.wait()
         XCTAssertGreaterThan(tally.queries, 100)
-        XCTAssertEqual(tally.errors, [], "\(tally.errors.count) of \(tally.queries) reader queries failed")
+        let log = (try? String(contentsOfFile: sandbox.root + "/.rops/postgres/server.log", encoding: .utf8)) ?? ""
+        let deadlocks = log.components(separatedBy: "\n").enumerated().filter { $0.element.contains("deadlock detected") }.map { $0.offset }
+        let context = deadlocks.map { log.components(separatedBy: "\n")[$0...min($0 + 12, log.components(separatedBy: "\n").count - 1)].joined(separator: "\n") }
+        XCTAssertEqual(tally.errors, [], "\(tally.errors.count) of \(tally.queries) reader queries failed; server log:\n\(context.joined(separator: "\n---\n"))")
         ReliabilityLedger.shared.fault(survived: tally.errors.isEmpty, rowsLost: 0)
     }
 
@@ -185,13 +193,6 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(try sandbox.rops(["build"]).status, 0)
         XCTAssertEqual(try Snapshot.take(connection).sideRelations, [])
     }
-}
-
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
 }
 
 final class ReaderTally: @unchecked Sendable {

@@ -62,13 +62,7 @@ final class PlatformSandbox: @unchecked Sendable {
     }
 
     private func generate(into folder: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = RopsProcess.binary.deletingLastPathComponent().appendingPathComponent("rops-datagen")
-        process.arguments = arguments + ["--out", folder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "rops-datagen failed")
+        XCTAssertTrue(try RopsDatagen.run(into: folder, arguments), "rops-datagen failed")
     }
 
     /// Puts data set `set` (0 or 1) in data/raw and seeds/.

@@ -94,3 +94,17 @@ public final class RunningRops: @unchecked Sendable {
         return (outcome, process.terminationReason == .uncaughtSignal)
     }
 }
+
+/// The built `rops-datagen`, next to `rops`.
+public enum RopsDatagen {
+    /// Writes the five Kaggle-format files into `folder`; false when the generator failed.
+    public static func run(into folder: String, _ arguments: [String]) throws -> Bool {
+        let process = Process()
+        process.executableURL = RopsProcess.binary.deletingLastPathComponent().appendingPathComponent("rops-datagen")
+        process.arguments = arguments + ["--out", folder]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
