@@ -43,9 +43,14 @@ let package = Package(
             "PostgresClient", "Project", "Graph",
             .product(name: "Ink", package: "Ink"),
         ], exclude: ["README.md"]),
-        // The command-line tool.
-        .executableTarget(name: "rops", dependencies: [
+        // The library behind every command: sessions, operations, their events, target/ artifacts.
+        .target(name: "Session", dependencies: [
             "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",
+            .product(name: "Yams", package: "Yams"),
+        ], exclude: ["README.md"]),
+        // The command-line tool: parses, calls one operation, prints its events.
+        .executableTarget(name: "rops", dependencies: [
+            "Session", "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // The platform's data generator: the Kaggle files at any scale (a separate tool, not a rops command).
@@ -68,6 +73,8 @@ let package = Package(
         .testTarget(name: "DocsTests", dependencies: ["Docs"]),
         .testTarget(name: "GeneratorTests", dependencies: ["rops-datagen", "TestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "PostgresClient", "Template", "TestSupport"]),
+        .testTarget(name: "DataTestingTests", dependencies: ["DataTesting"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient", "DataTesting"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["rops", "rops-datagen", "TestSupport", "PostgresClient", "LocalPostgres"]),
     ]

@@ -26,15 +26,13 @@ struct Materializer {
     var target: String { model.relation }
 
     func run() throws -> MaterializationResult {
-        switch model.materialized {
-        case "view": return try view()
-        case "table": return try table()
-        case "incremental": return try incremental()
-        case "materialized_view": return try materializedView()
-        case "ephemeral": return MaterializationResult(message: "ephemeral (inlined where it is used)", rowsAffected: nil)
-        case "operation": return try operation()
-        default:
-            throw PostgresError(kind: .client, message: "unknown materialization '\(model.materialized)' for model '\(model.name)'; use view, table, incremental, materialized_view, ephemeral or operation")
+        switch model.materialization {
+        case .view: return try view()
+        case .table: return try table()
+        case .incremental: return try incremental()
+        case .materializedView: return try materializedView()
+        case .ephemeral: return MaterializationResult(message: "ephemeral (inlined where it is used)", rowsAffected: nil)
+        case .operation: return try operation()
         }
     }
 

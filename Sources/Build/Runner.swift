@@ -43,7 +43,7 @@ public final class Runner: @unchecked Sendable {
     let position: [String: Int]
     let options: RunOptions
     let connect: @Sendable () throws -> PostgresConnection
-    weak var reporter: RunReporter?
+    let reporter: RunReporter?
     /// Runs after a model builds (`rops build`: its tests); false means an error-severity test failed,
     /// which skips the model's descendants like a failure would.
     public var afterModel: (@Sendable (CompiledModel, PostgresConnection) -> Bool)?
@@ -61,14 +61,13 @@ public final class Runner: @unchecked Sendable {
     private var existingRelations: Set<String> = []
     private var ensuredSchemas: Set<String> = []
     private var finishedOrder: [NodeResult] = []
-    private var connectionError: Error?
     private var skippedToReport: [NodeResult] = []
 
     public init(compiler: ProjectCompiler, graph: DependencyGraph, options: RunOptions,
                 reporter: RunReporter?, connect: @escaping @Sendable () throws -> PostgresConnection) {
         self.compiler = compiler
         self.graph = graph
-        self.models = compiler.compiled.reduce(into: [:]) { $0["model.\($1.key)"] = $1.value }
+        self.models = compiler.compiled.reduce(into: [:]) { $0[$1.value.uniqueId] = $1.value }
         self.position = Dictionary(uniqueKeysWithValues: graph.order.enumerated().map { ($1, $0) })
         self.options = options
         self.reporter = reporter
@@ -83,7 +82,7 @@ public final class Runner: @unchecked Sendable {
         while let id = frontier.popLast() {
             for child in graph.children[id] ?? [] where !result.contains(child) {
                 guard let dependent = models[child] else { continue }
-                if ["view", "materialized_view", "operation", "ephemeral"].contains(dependent.materialized) {
+                if dependent.materialization.followsItsInputs {
                     result.insert(child)
                     frontier.append(child)
                 }
@@ -110,27 +109,13 @@ public final class Runner: @unchecked Sendable {
         ready = graph.order.filter { inRun.contains($0) && remainingParents[$0] == 0 }
         ready.sort(by: runsBefore)
         let total = inRun.count
-        let workers = max(1, min(options.threads, total))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread { [self] in
-                defer { group.leave() }
-                let connection: PostgresConnection
-                do { connection = try connect() } catch {
-                    lock.lock(); connectionError = error; stopped = true; lock.broadcast(); lock.unlock()
-                    return
-                }
-                while let (id, index) = nextNode(total: total) {
-                    let result = execute(id, index: index, total: total, connection: connection)
-                    complete(result, inRun: inRun, total: total)
-                }
-            }
-            thread.stackSize = 8 << 20  // deep templates and SQL strings
-            thread.start()
-        }
-        group.wait()
-        if let connectionError { throw connectionError }
+        try WorkerPool.run(workers: max(1, min(options.threads, total)), connect: connect, next: { [self] in
+            nextNode(total: total)
+        }, work: { [self] job, connection in
+            complete(execute(job.0, index: job.1, total: total, connection: connection), inRun: inRun, total: total)
+        }, connectionFailed: { [self] _ in
+            lock.lock(); stopped = true; lock.broadcast(); lock.unlock()
+        })
         // Old versions of replaced relations that were kept for their readers (a materialized view
         // built on them, say) and are read by nothing now that the run rebuilt those readers.
         try RelationSwap(setup).sweepBackups()
@@ -251,13 +236,13 @@ public final class Runner: @unchecked Sendable {
 
     /// Project views reading `id` through a chain of views, parents first.
     private func dependentViews(of id: String) throws -> [(relation: String, sql: String)] {
-        guard let model = models[id], ["table", "incremental", "materialized_view"].contains(model.materialized) else { return [] }
+        guard let model = models[id], model.materialization.isSwappedIn else { return [] }
         var views: [String] = []
         var frontier = [id]
         var seen: Set<String> = []
         while let current = frontier.popLast() {
             for child in graph.children[current] ?? [] where seen.insert(child).inserted {
-                if models[child]?.materialized == "view" { views.append(child); frontier.append(child) }
+                if models[child]?.materialization == .view { views.append(child); frontier.append(child) }
             }
         }
         return try views.sorted { position[$0]! < position[$1]! }.map { child in

@@ -30,7 +30,7 @@ public struct TestCompiler {
         for model in compiler.compiled.values.sorted(by: { $0.name < $1.name }) {
             let specs = model.model.tests + model.model.columns.flatMap(\.tests)
             for spec in specs {
-                add(try compile(spec, relation: model.relation, attachedTo: "model.\(model.name)", attachedName: model.name,
+                add(try compile(spec, relation: model.relation, attachedTo: model.uniqueId, attachedName: model.name,
                                 schema: model.schema, model: model, tags: model.config.tags))
             }
         }
@@ -153,7 +153,7 @@ public struct TestCompiler {
         let config = project.file.testDefaults(forFile: test.path)
         let sql = try compiler.renderSnippet(test.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: test.path, for: nil)
         var dependsOn: [String] = []
-        for (name, model) in compiler.compiled where sql.contains(model.relation) { dependsOn.append("model.\(name)") }
+        for (name, model) in compiler.compiled where sql.contains(model.relation) { dependsOn.append(NodeID.model(name)) }
         return DataTest(name: Self.sanitise(test.name), kind: "singular", testName: test.name, attachedTo: nil, column: nil,
                         dependsOn: dependsOn.sorted(), sql: sql, file: test.path, line: 1,
                         severity: (config["severity"]?.stringValue ?? "error").lowercased(),

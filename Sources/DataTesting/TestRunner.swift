@@ -115,82 +115,17 @@ public enum TestExecutor {
     /// Runs `tests` on `threads` connections; results come back in the tests' order.
     public static func runAll(_ tests: [DataTest], threads: Int, connect: @escaping @Sendable () throws -> PostgresConnection,
                               report: @escaping @Sendable (Int, TestResult) -> Void) throws -> [TestResult] {
-        let box = ResultBox(count: tests.count)
         let units = units(tests)
-        let next = Counter()
-        let group = DispatchGroup()
-        let failure = ErrorHolder()
-        for _ in 0..<max(1, min(threads, units.count)) {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                do {
-                    let connection = try connect()
-                    while let unit = next.take(below: units.count), !ActiveConnections.shared.isInterrupted {
-                        let indexes = units[unit]
-                        for (index, result) in zip(indexes, runScreened(indexes.map { tests[$0] }, on: connection)) {
-                            box.set(index, result)
-                            report(index, result)
-                        }
-                    }
-                } catch {
-                    failure.set(error)
-                }
-            }.start()
-        }
-        group.wait()
-        if let error = failure.error { throw error }
-        return box.results.compactMap { $0 }
-    }
-}
-
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var results: [TestResult?]
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ result: TestResult) { lock.lock(); results[index] = result; lock.unlock() }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
-final class ErrorHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
-}
-
-/// JUnit XML for CI systems: one testcase per data test, failures and errors with their message.
-public enum JUnitReport {
-    public static func xml(_ results: [TestResult], elapsed: Double) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        let failures = results.filter { $0.status == .fail }.count
-        let errors = results.filter { $0.status == .error }.count
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", elapsed))\">\n"
-        xml += "  <testsuite name=\"rops data tests\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", elapsed))\">\n"
-        for result in results {
-            xml += "    <testcase classname=\"\(escape(result.test.attachedTo ?? "singular"))\" name=\"\(escape(result.test.name))\" time=\"\(String(format: "%.3f", result.seconds))\""
-            switch result.status {
-            case .pass: xml += "/>\n"
-            case .warn: xml += ">\n      <system-out>\(escape("WARN: " + result.message))</system-out>\n    </testcase>\n"
-            case .fail: xml += ">\n      <failure message=\"\(result.failures) failing rows\">\(escape(result.message))</failure>\n    </testcase>\n"
-            case .error: xml += ">\n      <error message=\"error\">\(escape(result.message))</error>\n    </testcase>\n"
-            case .skipped: xml += ">\n      <skipped/>\n    </testcase>\n"
+        let queue = WorkQueue(units)
+        let results = ResultList<(Int, TestResult)>()
+        try WorkerPool.run(workers: min(threads, units.count), connect: connect, next: {
+            ActiveConnections.shared.isInterrupted ? nil : queue.next()
+        }, work: { unit, connection in
+            for (index, result) in zip(unit, runScreened(unit.map { tests[$0] }, on: connection)) {
+                results.add((index, result))
+                report(index, result)
             }
-        }
-        return xml + "  </testsuite>\n</testsuites>\n"
+        }, connectionFailed: { _ in queue.stop() })
+        return results.all.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }

@@ -84,7 +84,7 @@ public struct DocsInput: Sendable {
         func testNames(_ specs: [TestSpec]) -> [String] { specs.map(\.testName) }
         let describe = compiler.description
         var nodes: [DocNode] = compiler.compiled.values.sorted { $0.name < $1.name }.map { model in
-            DocNode(id: "model.\(model.name)", name: model.name, kind: "model", layer: model.model.layer.isEmpty ? "models" : model.model.layer,
+            DocNode(id: model.uniqueId, name: model.name, kind: "model", layer: model.model.layer.isEmpty ? "models" : model.model.layer,
                     path: model.model.path, description: describe(model.model.description), materialized: model.materialized,
                     relation: model.relation, rawSQL: model.model.rawSQL, compiledSQL: model.compiledSQL,
                     columns: model.model.columns.map { ($0.name, describe($0.description), $0.dataType, testNames($0.tests)) },

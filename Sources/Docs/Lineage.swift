@@ -116,7 +116,7 @@ public enum LineageExport {
         var out = "{\n  \"nodes\": [\n"
         out += graph.order.map { id in
             let node = graph.nodes[id]!
-            return "    {\"id\": \"\(id)\", \"name\": \"\(node.name)\", \"resource_type\": \"\(node.resourceType)\", \"parents\": [\(graph.parents[id]!.map { "\"\($0)\"" }.joined(separator: ", "))]}"
+            return "    {\"id\": \"\(id)\", \"name\": \"\(node.name)\", \"resource_type\": \"\(node.resourceType.rawValue)\", \"parents\": [\(graph.parents[id]!.map { "\"\($0)\"" }.joined(separator: ", "))]}"
         }.joined(separator: ",\n")
         return out + "\n  ]\n}\n"
     }

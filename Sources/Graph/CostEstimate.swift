@@ -25,9 +25,9 @@ extension DependencyGraph {
             if let size = pages[id], size > 0 {
                 output[id] = size
             } else {
-                output[id] = node.resourceType == "model" && kind != "operation" ? input : 0
+                output[id] = node.resourceType == .model && kind != "operation" ? input : 0
             }
-            guard node.resourceType == "model" else { continue }
+            guard node.resourceType == .model else { continue }
             if let measuredSeconds = measured[id] {
                 seconds[id] = measuredSeconds
             } else if kind == "view" || kind == "ephemeral" {

@@ -1,11 +1,15 @@
 import Foundation
 
+/// The kinds of node a project graph holds.
+public enum ResourceType: String, Sendable, CaseIterable {
+    case model, seed, source, test
+}
+
 /// What the graph needs to know about a node.
 public struct GraphNode: Sendable, Equatable {
     public let id: String
     public let name: String
-    /// `model`, `source`, `seed`, `test`.
-    public let resourceType: String
+    public let resourceType: ResourceType
     public let path: String
     /// `[project, folder…, name]`.
     public let fqn: [String]
@@ -13,7 +17,7 @@ public struct GraphNode: Sendable, Equatable {
     public let materialized: String?
     public let dependsOn: [String]
 
-    public init(id: String, name: String, resourceType: String, path: String, fqn: [String], tags: [String],
+    public init(id: String, name: String, resourceType: ResourceType, path: String, fqn: [String], tags: [String],
                 materialized: String?, dependsOn: [String]) {
         self.id = id
         self.name = name

@@ -73,7 +73,7 @@ public struct Selector: Sendable, Equatable {
     }
 
     /// The ids selected in `graph`, restricted to `resourceTypes`.
-    public func select(in graph: DependencyGraph, resourceTypes: Set<String> = ["model"]) -> Set<String> {
+    public func select(in graph: DependencyGraph, resourceTypes: Set<ResourceType> = [.model]) -> Set<String> {
         var result: Set<String> = []
         for term in terms {
             var termResult: Set<String>?
@@ -109,9 +109,9 @@ public struct Selector: Sendable, Equatable {
             let cleaned = value.hasSuffix("/") ? String(value.dropLast()) : value
             return glob(cleaned, node.path) || node.path.hasPrefix(cleaned + "/") || URL(fileURLWithPath: node.path).lastPathComponent == value
         case "config.materialized": return node.materialized == value
-        case "resource_type": return node.resourceType == value
+        case "resource_type": return node.resourceType.rawValue == value
         case "source":
-            guard node.resourceType == "source" else { return false }
+            guard node.resourceType == .source else { return false }
             let parts = node.id.split(separator: ".").dropFirst().map(String.init)  // [source, table]
             return glob(value, parts.joined(separator: ".")) || glob(value, parts.first ?? "")
         case "name": return glob(value, node.name)

@@ -107,6 +107,17 @@ public final class LocalCluster {
         if manager.fileExists(atPath: stateDirectory) { try manager.removeItem(atPath: stateDirectory) }
     }
 
+    /// The running server's version, its database's size and its uptime, as text.
+    public func facts() throws -> (version: String, size: String, uptime: String) {
+        guard let endpoint else { throw LocalPostgresError.notInitialised(stateDirectory) }
+        let row = try PostgresConnection(endpoint.socketURL).query("""
+            select current_setting('server_version') as version,
+                   pg_size_pretty(pg_database_size(current_database())) as size,
+                   date_trunc('second', now() - pg_postmaster_start_time())::text as uptime
+            """)[0]
+        return (row["version"].string ?? "?", row["size"].string ?? "?", row["uptime"].string ?? "?")
+    }
+
     public func isRunning() throws -> Bool {
         guard let state, isInitialised else { return false }
         return try isRunning(state, binaries: try PostgresBinaries.locate())

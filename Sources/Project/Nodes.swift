@@ -41,7 +41,7 @@ public struct ModelNode: Sendable {
     public var config = NodeConfig()
 
     public var layer: String { folders.first ?? "" }
-    public var uniqueId: String { "model.\(name)" }
+    public var uniqueId: String { NodeID.model(name) }
 }
 
 /// A table of a `sources:` entry.
@@ -58,7 +58,7 @@ public struct SourceTable: Sendable {
     public let file: String
     public let line: Int?
 
-    public var uniqueId: String { "source.\(sourceName).\(name)" }
+    public var uniqueId: String { NodeID.source(sourceName, name) }
 }
 
 /// A seed CSV file.
@@ -69,7 +69,7 @@ public struct SeedNode: Sendable {
     public var columns: [ColumnDefinition] = []
     public var tests: [TestSpec] = []
     public var config = NodeConfig()
-    public var uniqueId: String { "seed.\(name)" }
+    public var uniqueId: String { NodeID.seed(name) }
 }
 
 /// A `.sql` file of macros.

@@ -53,9 +53,10 @@ struct YAMLDocument {
     }
 }
 
-/// YAML scalars and collections as template values (for vars, config and test arguments).
-enum YAMLValue {
-    static func value(_ node: Node) -> Value {
+/// YAML scalars and collections as template values (for vars, config and test arguments): the one
+/// conversion every YAML input goes through, `--vars` included.
+public enum YAMLValue {
+    public static func value(_ node: Node) -> Value {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain {

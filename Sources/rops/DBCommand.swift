@@ -55,22 +55,17 @@ struct DBCommand: ParsableCommand {
                 Console.print("embedded PostgreSQL: stopped (run `rops db start`)")
                 throw ExitCode(3)
             }
-            let connection = try PostgresConnection(endpoint.socketURL)
-            let row = try connection.query("""
-                select current_setting('server_version') as version,
-                       pg_size_pretty(pg_database_size(current_database())) as size,
-                       date_trunc('second', now() - pg_postmaster_start_time())::text as uptime
-                """)[0]
+            let facts = try cluster.facts()
             Console.print("""
                 embedded PostgreSQL: running
                   url:      \(endpoint.socketURL)
                   tcp:      \(endpoint.tcpURL())
-                  version:  PostgreSQL \(row["version"])
-                  database: \(endpoint.database) (\(row["size"]))
-                  uptime:   \(row["uptime"])
+                  version:  PostgreSQL \(facts.version)
+                  database: \(endpoint.database) (\(facts.size))
+                  uptime:   \(facts.uptime)
                   folder:   \(cluster.stateDirectory)
                 """)
-            if let session = try? DatabaseSession(options: options), session.resolved.origin != .embedded {
+            if let session = try? options.database(), session.resolved.origin != .embedded {
                 Console.print("note: this project is configured to use \(session.resolved.origin), not the embedded cluster")
             }
         }

@@ -1,8 +1,7 @@
 import ArgumentParser
-import Build
 import Docs
 import Foundation
-import PostgresClient
+import Session
 import Project
 
 struct DocsCommand: ParsableCommand {
@@ -19,31 +18,9 @@ struct DocsCommand: ParsableCommand {
         @Flag(name: .customLong("no-catalog"), help: "Do not read the database.") var noCatalog = false
 
         func run() throws {
-            let session = try ProjectSession(root: options.projectRoot, context: CompileContext())
-            let nodes = DocsInput.nodes(project: session.project, compiler: session.compiler)
-            var catalog: [String: CatalogEntry] = [:]
-            if !noCatalog {
-                do {
-                    let connection = try DatabaseSession(options: options).connect()
-                    let schemas = Array(Set(nodes.compactMap { node -> String? in
-                        guard let dot = node.relation.range(of: "\".\"") else { return nil }
-                        return String(node.relation[node.relation.index(after: node.relation.startIndex)..<dot.lowerBound])
-                    }))
-                    catalog = try CatalogReader.read(connection, schemas: schemas)
-                    try Artifacts.write(CatalogReader.json(catalog, nodes: nodes), to: session.targetPath + "/catalog.json")
-                } catch {
-                    Console.note("note: no catalog (\(UserFacingError.describe(error).split(separator: "\n").first ?? "")); docs without column types and sizes")
-                }
-            }
-            try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph, describe: session.compiler.description),
-                                to: session.targetPath + "/manifest.json")
-            let traced = DocsInput.withColumnLineage(nodes, graph: session.graph, catalog: catalog)
-            let input = DocsInput(projectName: session.project.file.name, nodes: traced, graph: session.graph, catalog: catalog,
-                                  lastRun: LastRun.read(session.targetPath + "/run_results.json"),
-                                  overview: session.project.docs["__overview__"]?.contents)
-            let folder = session.targetPath + "/docs"
-            let files = try SiteWriter(input: input, folder: folder).write()
-            Console.print("wrote \(files.count) pages to \(folder) (open \(folder)/index.html)")
+            let operation = DocsOperation(projectRoot: options.projectRoot, readCatalog: !noCatalog) { try options.database() }
+            let (folder, pages) = try operation.run(delegate: ConsoleReporter())
+            Console.print("wrote \(pages) pages to \(folder) (open \(folder)/index.html)")
         }
     }
 
@@ -68,7 +45,7 @@ struct DocsCommand: ParsableCommand {
 
         func run() throws {
             let session = try ProjectSession(root: options.projectRoot, context: CompileContext())
-            let names = session.graph.nodes.mapValues { $0.resourceType == "source" ? $0.fqn.dropFirst().joined(separator: ".") : $0.name }
+            let names = session.graph.nodes.mapValues { $0.resourceType == .source ? $0.fqn.dropFirst().joined(separator: ".") : $0.name }
             switch format {
             case "dot": Console.print(LineageExport.dot(session.graph, names: names))
             case "mermaid": Console.print(LineageExport.mermaid(session.graph, names: names))
@@ -76,38 +53,5 @@ struct DocsCommand: ParsableCommand {
             default: throw CLIError("--format must be dot, mermaid or json")
             }
         }
-    }
-}
-
-/// Status and time of each node in the last `run_results.json`.
-enum LastRun {
-    /// The file's top-level object and its `results`, or nil when it is missing or unreadable.
-    private static func load(_ path: String) -> (json: [String: Any], results: [[String: Any]])? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let results = json["results"] as? [[String: Any]] else { return nil }
-        return (json, results)
-    }
-
-    static func read(_ path: String) -> [String: (status: String, at: String)] {
-        guard let (json, results) = load(path) else { return [:] }
-        let at = ((json["metadata"] as? [String: Any])?["generated_at"] as? String) ?? ""
-        var out: [String: (status: String, at: String)] = [:]
-        for result in results {
-            if let id = result["unique_id"] as? String, let status = result["status"] as? String { out[id] = (status, at) }
-        }
-        return out
-    }
-
-    /// Seconds each node took in the last run (nodes that ran; skipped ones are left out).
-    static func seconds(_ path: String) -> [String: Double] {
-        guard let (_, results) = load(path) else { return [:] }
-        var out: [String: Double] = [:]
-        for result in results {
-            guard let id = result["unique_id"] as? String, result["status"] as? String != "skipped",
-                  let seconds = result["execution_time"] as? Double else { continue }
-            out[id] = seconds
-        }
-        return out
     }
 }

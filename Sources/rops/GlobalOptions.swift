@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Project
+import Session
 
 /// Options every command that touches a project or a database accepts.
 struct GlobalOptions: ParsableArguments {
@@ -24,5 +25,11 @@ struct GlobalOptions: ParsableArguments {
             folder.deleteLastPathComponent()
         }
         return cwd
+    }
+
+    /// The project's database session; its notes (the embedded cluster starting, waiting for the
+    /// project lock) go to stderr.
+    func database() throws -> DatabaseSession {
+        try DatabaseSession(projectRoot: projectRoot, databaseURL: databaseURL, note: { Console.note($0) })
     }
 }

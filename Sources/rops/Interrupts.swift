@@ -26,3 +26,8 @@ enum Interrupts {
         Console.note("\ncancelling \(cancelled) running quer\(cancelled == 1 ? "y" : "ies")… (press Ctrl-C again to quit now)")
     }
 }
+
+/// Whether Ctrl-C cancelled the operation (the command then exits 130).
+enum Interrupted {
+    static var now: Bool { ActiveConnections.shared.isInterrupted }
+}

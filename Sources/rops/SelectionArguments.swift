@@ -1,4 +1,5 @@
 import ArgumentParser
+import Session
 
 /// `-s/--select`, `--exclude` and `--vars`, shared by compile, ls, run and build.
 struct SelectionArguments: ParsableArguments {

@@ -1,17 +1,20 @@
+import Build
+import DataTesting
 import Foundation
-import PostgresClient
 import Graph
+import PostgresClient
 import Project
 
-/// `target/manifest.json` and `target/run_results.json`, in shapes close to dbt's so tools that read
-/// dbt artifacts can read ours.
+/// Everything under `target/` is written here: `manifest.json`, `run_results.json` (models, and
+/// tests after them as `dbt build` writes them), `catalog.json`, compiled SQL and JUnit XML, in
+/// shapes close to dbt's so tools that read dbt artifacts can read ours. `LastRun` reads them back.
 public enum Artifacts {
     /// `describe` turns a description as written into the one shown (`ProjectCompiler.description`).
     public static func manifest(project: Project, models: [CompiledModel], graph: DependencyGraph,
                                 describe: (String) -> String = { $0 }) -> JSONValue {
         let nodes: [(String, JSONValue)] = models.map { model in
-            ("model.\(model.name)", .object([
-                ("unique_id", .string("model.\(model.name)")), ("resource_type", .string("model")),
+            (model.uniqueId, .object([
+                ("unique_id", .string(model.uniqueId)), ("resource_type", .string("model")),
                 ("name", .string(model.name)), ("package_name", .string(project.file.name)),
                 ("path", .string(model.model.path)), ("original_file_path", .string(model.model.path)),
                 ("fqn", .strings([project.file.name] + model.model.folders + [model.name])),
@@ -88,6 +91,68 @@ public enum Artifacts {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data(json.text().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// `rops build`'s run_results: the models' results followed by the tests'.
+    public static func appendingTests(_ results: [TestResult], to runResults: JSONValue) -> JSONValue {
+        guard case .object(let pairs) = runResults else { return runResults }
+        return .object(pairs.map { key, value in
+            guard key == "results", case .array(let items) = value else { return (key, value) }
+            return (key, .array(items + results.map(json)))
+        })
+    }
+
+    /// `rops test`'s run_results.
+    public static func testResults(_ results: [TestResult], elapsed: Double) -> JSONValue {
+        .object([
+            ("metadata", .object([("generator", .string("rops")), ("generated_at", .string(timestamp()))])),
+            ("elapsed_time", .double(elapsed)),
+            ("results", .array(results.map(json))),
+        ])
+    }
+
+    static func json(_ result: TestResult) -> JSONValue {
+        .object([("unique_id", .string(result.test.uniqueId)), ("status", .string(result.status.rawValue)),
+                 ("failures", .int(result.failures)), ("execution_time", .double(result.seconds)),
+                 ("message", .string(result.message)), ("compiled_code", .string(result.test.sql))])
+    }
+
+    /// JUnit XML at `path` (made absolute from the current folder), creating its folder.
+    public static func writeJUnit(_ results: [TestResult], elapsed: Double, to path: String) throws {
+        let path = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        try writeText(JUnitReport.xml(results, elapsed: elapsed), to: path)
+    }
+
+    /// `target/compiled/<project>/<model path>` for each model.
+    public static func writeCompiled(_ models: [CompiledModel], project: Project, target: String) throws {
+        var folders: Set<String> = []
+        for model in models {
+            let path = target + "/compiled/" + project.file.name + "/" + model.model.path
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if folders.insert(folder).inserted {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            try writeText(model.compiledSQL, to: path)
+        }
+    }
+
+    /// `target/compiled/<project>/tests/<test>.sql` for each test.
+    public static func writeCompiled(_ tests: [DataTest], project: Project, target: String) throws {
+        let folder = target + "/compiled/" + project.file.name + "/tests"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for test in tests { try writeText(test.sql + "\n", to: folder + "/" + test.name + ".sql") }
+    }
+
+    /// A file written in place with one fopen/fwrite: target/ is scratch space, and an atomic rename
+    /// per compiled model costs more than rendering it.
+    static func writeText(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "w") else { throw SessionError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { fclose(file) }
+        var text = text
+        let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
+        if written != text.utf8.count { throw SessionError("cannot write \(path): disk full?") }
     }
 
     static func timestamp() -> String {

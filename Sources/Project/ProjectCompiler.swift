@@ -1,63 +1,6 @@
 import Foundation
 import Template
 
-/// A model after compilation: its final config, where it is built, what it depends on, its SQL.
-public struct CompiledModel: @unchecked Sendable {
-    public let model: ModelNode
-    public let config: NodeConfig
-    public let schema: String
-    public let identifier: String
-    /// Models and seeds this one `ref()`s, by name.
-    public let refs: [String]
-    /// The refs that name seeds.
-    public let seedRefs: Set<String>
-    /// Sources this one reads, as unique ids `source.<source>.<table>`.
-    public let sources: [String]
-    public var compiledSQL: String
-
-    public var name: String { model.name }
-    public var materialized: String { config.materialized }
-    public var relation: String { Relation.quoted(schema, identifier) }
-    public var dependsOn: [String] { refs.map { seedRefs.contains($0) ? "seed.\($0)" : "model.\($0)" } + sources }
-}
-
-/// Settings of one compilation that come from the command line and the database.
-public struct CompileContext: Sendable {
-    /// `"schema"."table"` of relations that exist now, for `is_incremental()`.
-    public var existingRelations: Set<String> = []
-    public var fullRefresh = false
-    public var runStartedAt = Date()
-    public var targetName = "default"
-    public var threads = 4
-    public var environment: [String: String] = ProcessInfo.processInfo.environment
-    public var cliVars: [String: Value] = [:]
-    /// dbt's `invocation_id`: one per command.
-    public var invocationId = UUID().uuidString.lowercased()
-    public init() {}
-}
-
-/// Runs a query for a template's `run_query()` and returns its result as an agate-like table. The
-/// compiler has no database of its own: the runner passes one in when it renders a model to run it.
-public typealias QueryRunner = (String) throws -> Value
-
-public enum Relation {
-    public static func quoted(_ schema: String, _ identifier: String) -> String {
-        quoted(schema) + "." + quoted(identifier)
-    }
-
-    /// One identifier in double quotes, its own quotes doubled.
-    static func quoted(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func object(schema: String, identifier: String, type: String, rendered: String? = nil) -> Value {
-        .object(ObjectBox(typeName: "Relation", attributes: [
-            "schema": .string(schema), "identifier": .string(identifier), "name": .string(identifier),
-            "table": .string(identifier), "database": .string(""), "type": .string(type),
-        ], rendered: rendered ?? quoted(schema, identifier)))
-    }
-}
-
 /// Renders every model (twice: once to learn its `config()` and `ref()`s, once with the final relation
 /// names), checks references, and inlines ephemeral models as CTEs.
 public final class ProjectCompiler {
@@ -145,7 +88,8 @@ public final class ProjectCompiler {
             let placement = placements[model.name]!
             let sql = try render(model, config: config, placements: placements)
             let uniqueRefs = Self.unique(refs)
-            results[model.name] = CompiledModel(model: model, config: config, schema: placement.schema,
+            results[model.name] = CompiledModel(model: model, config: config, materialization: try Materialization.of(config, model: model),
+                                                schema: placement.schema,
                                                 identifier: placement.identifier, refs: uniqueRefs,
                                                 seedRefs: Set(uniqueRefs.filter { seedsByName[$0] != nil && modelsByName[$0] == nil }),
                                                 sources: Self.unique(sources), compiledSQL: sql)
@@ -199,7 +143,7 @@ public final class ProjectCompiler {
     public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool,
                              runQuery: QueryRunner? = nil) throws -> String {
         let placements = currentPlacements()
-        let incremental = model.materialized == "incremental" && !fullRefresh && (model.config.fullRefresh != true)
+        let incremental = model.materialization == .incremental && !fullRefresh && (model.config.fullRefresh != true)
             && existingRelations.contains(model.relation)
         let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental, runQuery: runQuery)
         var copy = model
@@ -222,8 +166,8 @@ public final class ProjectCompiler {
 
     /// The unique id of the model, seed or source at `relation` (`"schema"."name"`), if it is one of ours.
     public func relationOwner(_ relation: String) -> String? {
-        if let model = compiled.values.first(where: { $0.relation == relation }) { return "model.\(model.name)" }
-        if let seed = seedPlacements.first(where: { Relation.quoted($0.value.schema, $0.value.identifier) == relation }) { return "seed.\(seed.key)" }
+        if let model = compiled.values.first(where: { $0.relation == relation }) { return model.uniqueId }
+        if let seed = seedPlacements.first(where: { Relation.quoted($0.value.schema, $0.value.identifier) == relation }) { return NodeID.seed(seed.key) }
         if let source = project.sources.first(where: { Relation.quoted($0.schema, $0.identifier) == relation }) { return source.uniqueId }
         return nil
     }
@@ -232,8 +176,8 @@ public final class ProjectCompiler {
     public var relationsByNode: [String: String] {
         var relations: [String: String] = [:]
         for source in project.sources { relations[source.uniqueId] = Relation.quoted(source.schema, source.identifier) }
-        for (name, seed) in seedPlacements { relations["seed.\(name)"] = Relation.quoted(seed.schema, seed.identifier) }
-        for model in compiled.values { relations["model.\(model.name)"] = model.relation }
+        for (name, seed) in seedPlacements { relations[NodeID.seed(name)] = Relation.quoted(seed.schema, seed.identifier) }
+        for model in compiled.values { relations[model.uniqueId] = model.relation }
         return relations
     }
 
@@ -337,11 +281,11 @@ public final class ProjectCompiler {
             "ref": .function(Function(name: "ref") { [unowned self] a in
                 let name = try self.refName(a, in: model)
                 guard let target = placements[name] else { throw HostError("ref('\(name)') points at a disabled model") }
-                if target.materialized == "ephemeral" {
+                if target.materialized == Materialization.ephemeral.rawValue {
                     return Relation.object(schema: "", identifier: name, type: "cte", rendered: Self.cteName(name))
                 }
                 return Relation.object(schema: target.schema, identifier: target.identifier,
-                                       type: target.materialized == "view" ? "view" : "table")
+                                       type: target.materialized == Materialization.view.rawValue ? "view" : "table")
             }),
             "source": .function(Function(name: "source") { [unowned self] a in
                 let table = try self.sourceTable(a, in: model)
@@ -458,7 +402,7 @@ public final class ProjectCompiler {
         var order: [String] = []
         var seen: Set<String> = []
         func visit(_ name: String) {
-            guard let node = all[name], node.materialized == "ephemeral", !seen.contains(name) else { return }
+            guard let node = all[name], node.materialization == .ephemeral, !seen.contains(name) else { return }
             seen.insert(name)
             for ref in node.refs { visit(ref) }
             order.append(name)

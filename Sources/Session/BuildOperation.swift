@@ -1,0 +1,108 @@
+import Build
+import DataTesting
+import Foundation
+import PostgresClient
+import Project
+
+/// What `rops run` and `rops build` are asked to do.
+public struct BuildRequest: Sendable {
+    public var selection = SelectionOptions()
+    public var vars: String?
+    public var threads: Int?
+    public var failFast = false
+    public var fullRefresh = false
+    /// `rops build`: seeds first, and each model's tests right after it.
+    public var withSeeds = false
+    public var withTests = false
+
+    public init() {}
+}
+
+/// What a run or build did.
+public struct BuildOutcome: Sendable {
+    public let models: [NodeResult]
+    public let tests: [TestResult]
+    public let seconds: Double
+
+    public func models(_ status: NodeResult.Status) -> Int { models.filter { $0.status == status }.count }
+    public func tests(_ status: TestResult.Status) -> Int { tests.filter { $0.status == status }.count }
+    /// True when a model failed or a test failed or errored (warnings do not count).
+    public var failed: Bool { models(.error) > 0 || tests.contains { $0.status == .fail || $0.status == .error } }
+}
+
+/// One build: compiles the project, takes its lock, loads the seeds, runs the selected models in
+/// dependency order on the runner's threads with their tests right after them, and writes
+/// `target/manifest.json` and `target/run_results.json`.
+public struct BuildOperation {
+    let projectRoot: String
+    let database: DatabaseSession
+    let request: BuildRequest
+
+    public init(projectRoot: String, database: DatabaseSession, request: BuildRequest) {
+        self.projectRoot = projectRoot
+        self.database = database
+        self.request = request
+    }
+
+    public func run(delegate: OperationDelegate) throws -> BuildOutcome {
+        let start = Date()
+        let threads = database.threads(request.threads)
+        let session = try ProjectSession(root: projectRoot, context: try CompileSettings.context(
+            vars: request.vars, fullRefresh: request.fullRefresh, threads: threads))
+        try Artifacts.ensureWritable(session.targetPath)
+        let dsn = try database.connectionString()
+        let lock = try database.lockProject(for: request.withSeeds ? "build" : "run")
+        defer { lock.release() }
+        if request.withSeeds && !session.project.seeds.isEmpty {
+            _ = try SeedOperation.run(session: session, connection: try PostgresConnection(dsn), delegate: delegate)
+        }
+        let schedule = request.withTests ? try testSchedule(session, delegate: delegate) : nil
+        if let schedule { schedule.runUpfrontTests(on: try PostgresConnection(dsn)) }
+        let runner = makeRunner(session, dsn: dsn, threads: threads, delegate: delegate)
+        if let schedule { runner.afterModel = { model, connection in schedule.runTests(of: model, on: connection) } }
+        let selected = Set(try session.selectedModels(request.selection))
+        let ids = runner.closure(of: selected)
+        if ids.count > selected.count {
+            delegate.handle(.note("also rebuilding \(ids.count - selected.count) dependent view(s)/operation(s) that a replaced relation would leave stale"))
+        }
+        if ids.isEmpty { delegate.handle(.note("nothing to run: the selection holds no model")) }
+        delegate.handle(.starting(kind: "model", count: ids.count, threads: threads, target: dsn.masked))
+        try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
+                                               describe: session.compiler.description), to: session.targetPath + "/manifest.json")
+        let results = try runner.run(ids)
+        let seconds = Date().timeIntervalSince(start)
+        let tests = schedule?.results ?? []
+        var runResults = Artifacts.runResults(results, elapsed: seconds, arguments: CommandLine.arguments)
+        if schedule != nil { runResults = Artifacts.appendingTests(tests, to: runResults) }
+        try Artifacts.write(runResults, to: session.targetPath + "/run_results.json")
+        return BuildOutcome(models: results, tests: tests, seconds: seconds)
+    }
+
+    private func testSchedule(_ session: ProjectSession, delegate: OperationDelegate) throws -> BuildTestSchedule {
+        let tests = try TestSelection.tests(session: session, selection: request.selection)
+        try Artifacts.writeCompiled(tests, project: session.project, target: session.targetPath)
+        delegate.handle(.testsPlanned(count: tests.count))
+        return BuildTestSchedule(tests, delegate: delegate)
+    }
+
+    private func makeRunner(_ session: ProjectSession, dsn: ConnectionString, threads: Int, delegate: OperationDelegate) -> Runner {
+        var options = RunOptions()
+        options.threads = threads
+        options.failFast = request.failFast
+        options.fullRefresh = request.fullRefresh
+        options.estimatedSeconds = LastRun.seconds(session.targetPath + "/run_results.json")
+        return Runner(compiler: session.compiler, graph: session.graph, options: options, reporter: RunEvents(delegate)) {
+            try PostgresConnection(dsn)
+        }
+    }
+}
+
+/// The runner's reports as operation events.
+final class RunEvents: RunReporter {
+    let delegate: OperationDelegate
+    init(_ delegate: OperationDelegate) { self.delegate = delegate }
+    func started(_ index: Int, of total: Int, model: CompiledModel) {}
+    func finished(_ index: Int, of total: Int, result: NodeResult) {
+        delegate.handle(.modelFinished(index: index, total: total, result))
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Load
+import PostgresClient
+import Project
+
+/// `rops seed`, and the first step of `rops build`: the seeds one after another (they are small).
+public enum SeedOperation {
+    /// `rops seed`: compiles the project (seed schemas can come from config), takes the project's
+    /// lock and loads `only` (every seed when empty).
+    public static func run(projectRoot: String, database: DatabaseSession, only: [String],
+                           delegate: OperationDelegate) throws -> [SeedLoader.Result] {
+        let session = try ProjectSession(root: projectRoot, context: CompileContext())
+        let connection = try database.connect()
+        let lock = try database.lockProject(for: "seed")
+        defer { lock.release() }
+        return try run(session: session, connection: connection, only: only, delegate: delegate)
+    }
+
+    public static func run(session: ProjectSession, connection: PostgresConnection, only: [String] = [],
+                           delegate: OperationDelegate) throws -> [SeedLoader.Result] {
+        let seeds = session.project.seeds.filter { only.isEmpty || only.contains($0.name) }
+        var results: [SeedLoader.Result] = []
+        for seed in seeds {
+            let start = Date()
+            let placement = session.compiler.seedPlacements[seed.name] ?? (session.compiler.seedSchema(seed), seed.name)
+            let result = try SeedLoader(seed: seed, schema: placement.schema, identifier: placement.identifier,
+                                        projectRoot: session.project.root, connection: connection).run()
+            delegate.handle(.seedLoaded(result, seconds: Date().timeIntervalSince(start)))
+            results.append(result)
+        }
+        return results
+    }
+}
