@@ -5,7 +5,7 @@ final class GraphTests: XCTestCase {
     /// raw → stg_a, stg_b → int_ab → (fct, vw); stg_b → lonely
     func node(_ name: String, _ deps: [String], folder: String = "staging", tags: [String] = [], materialized: String = "view",
               type: String = "model") -> GraphNode {
-        GraphNode(id: type == "source" ? "source.shop.\(name)" : "model.\(name)", name: name, resourceType: type,
+        GraphNode(id: type == "source" ? "source.shop.\(name)" : "model.\(name)", name: name, resourceType: ResourceType(rawValue: type)!,
                   path: "models/\(folder)/\(name).sql", fqn: ["proj", folder, name], tags: tags, materialized: materialized,
                   dependsOn: deps)
     }
@@ -59,9 +59,9 @@ final class GraphTests: XCTestCase {
     func testEstimatedSecondsFollowTheSizeOfWhatEachModelReads() throws {
         // raw_big (100k pages) -> stg_big -> keys_big (operation) ; raw_small (100) -> stg_small -> a chain of three.
         let graph = try DependencyGraph([
-            GraphNode(id: "source.raw.big", name: "big", resourceType: "source", path: "models/_sources.yml",
+            GraphNode(id: "source.raw.big", name: "big", resourceType: .source, path: "models/_sources.yml",
                       fqn: ["p", "raw", "big"], tags: [], materialized: nil, dependsOn: []),
-            GraphNode(id: "source.raw.small", name: "small", resourceType: "source", path: "models/_sources.yml",
+            GraphNode(id: "source.raw.small", name: "small", resourceType: .source, path: "models/_sources.yml",
                       fqn: ["p", "raw", "small"], tags: [], materialized: nil, dependsOn: []),
             model("stg_big_checked", "ephemeral", ["source.raw.big"]),
             model("stg_big", "table", ["model.stg_big_checked"]),
@@ -91,7 +91,7 @@ final class GraphTests: XCTestCase {
     }
 
     private func model(_ name: String, _ materialized: String, _ dependsOn: [String]) -> GraphNode {
-        GraphNode(id: "model.\(name)", name: name, resourceType: "model", path: "models/\(name).sql",
+        GraphNode(id: "model.\(name)", name: name, resourceType: .model, path: "models/\(name).sql",
                   fqn: ["p", name], tags: [], materialized: materialized, dependsOn: dependsOn)
     }
 
