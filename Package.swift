@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "PostgresClient", "Template", "TestSupport"]),
         .testTarget(name: "DataTestingTests", dependencies: ["DataTesting"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Build", "PostgresClient", "Template", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient", "DataTesting"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["rops", "rops-datagen", "TestSupport", "PostgresClient", "LocalPostgres"]),
     ]
