@@ -13,9 +13,8 @@ users as (
 numbered as (
     select
         source.*,
-        case when _rops_invalid is null then id::integer end as card_id,
         case when _rops_invalid is null then client_id::integer end as holder_id,
-        row_number() over (partition by case when _rops_invalid is null then id::integer end order by _rops_line) as occurrence
+        {{ typed_key('id', 'integer', 'card_id') }}
     from source
 ),
 
@@ -23,9 +22,7 @@ checked as (
     select
         numbered.*,
         case
-            when numbered._rops_invalid is not null then {{ unparseable_reason('numbered._rops_invalid') }}
-            when numbered.card_id is null then 'missing_id'
-            when numbered.occurrence > 1 then 'duplicate_id'
+            {{ key_problems('numbered._rops_invalid', 'numbered.card_id', 'numbered.occurrence') }}
             when users.client_id is null then 'orphan_client'
         end as reason
     from numbered

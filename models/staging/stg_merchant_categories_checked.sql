@@ -9,8 +9,7 @@ source as (
 numbered as (
     select
         source.*,
-        case when _rops_invalid is null then mcc::integer end as mcc_code,
-        row_number() over (partition by case when _rops_invalid is null then mcc::integer end order by _rops_line) as occurrence
+        {{ typed_key('mcc', 'integer', 'mcc_code') }}
     from source
 ),
 
@@ -18,9 +17,7 @@ checked as (
     select
         numbered.*,
         case
-            when _rops_invalid is not null then {{ unparseable_reason('_rops_invalid') }}
-            when mcc_code is null then 'missing_id'
-            when occurrence > 1 then 'duplicate_id'
+            {{ key_problems('_rops_invalid', 'mcc_code') }}
         end as reason
     from numbered
 )
