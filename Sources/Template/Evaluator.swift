@@ -356,8 +356,27 @@ public final class Evaluator {
         }
     }
 
+    /// Call arguments, with `*sequence` spread into positional and `**mapping` into keyword arguments.
     func evaluateArguments(_ arguments: [Expr], _ keywords: [(String, Expr)], _ frame: Frame) throws -> Arguments {
-        Arguments(try arguments.map { try evaluate($0, frame) }, keyword: try keywords.map { ($0.0, try evaluate($0.1, frame)) })
+        var positional: [Value] = [], named: [(String, Value)] = []
+        for argument in arguments {
+            guard case .unary("*", let inner) = argument.kind else { positional.append(try evaluate(argument, frame)); continue }
+            switch try requireDefined(try evaluate(inner, frame)) {
+            case .list(let list): positional += list.items
+            case .tuple(let items): positional += items
+            case .none: break
+            case let other: throw EvaluationError("*\(other.typeName) is not allowed: only a list or tuple spreads into arguments", at: argument.location)
+            }
+        }
+        for (name, expr) in keywords {
+            guard name == "**" else { named.append((name, try evaluate(expr, frame))); continue }
+            switch try requireDefined(try evaluate(expr, frame)) {
+            case .dict(let dict): named += dict.pairs.map { ($0.0.displayString, $0.1) }
+            case .none: break
+            case let other: throw EvaluationError("**\(other.typeName) is not allowed: only a dict spreads into keyword arguments", at: expr.location)
+            }
+        }
+        return Arguments(positional, keyword: named)
     }
 
     func invoke(_ callee: Value, _ arguments: Arguments, at location: SourceLocation) throws -> Value {

@@ -517,7 +517,16 @@ struct Parser {
         var arguments: [Expr] = [], keywords: [(String, Expr)] = []
         while !isOp(")") {
             if !arguments.isEmpty || !keywords.isEmpty { try expectOp(","); if isOp(")") { break } }
-            if case .name(let name) = current.kind, case .op("=") = next.kind {
+            if isOp("**") {
+                // `**mapping`: its items become keyword arguments (kept under the name "**").
+                index += 1
+                keywords.append(("**", try parseExpression()))
+            } else if isOp("*") {
+                // `*sequence`: its items become positional arguments, wherever it stands.
+                let location = current.location
+                index += 1
+                arguments.append(Expr(.unary("*", try parseExpression()), location))
+            } else if case .name(let name) = current.kind, case .op("=") = next.kind {
                 index += 2
                 keywords.append((name, try parseExpression()))
             } else {
