@@ -5,6 +5,10 @@ import Template
 /// names), checks references, and inlines ephemeral models as CTEs.
 public final class ProjectCompiler {
     public let project: Project
+    /// dbt projects render names nothing defines as dbt-core does (Jinja's default `Undefined`:
+    /// empty when printed, false, an empty loop; an error when called or looked into). rops
+    /// projects fail on them, with the file and line, so a typo never compiles to empty SQL.
+    var templateOptions: TemplateOptions { TemplateOptions(strictUndefined: !project.file.isDbtProject) }
     let context: CompileContext
     private var templates: [String: Template] = [:]
     private var macros: MacroLibrary!
@@ -35,12 +39,12 @@ public final class ProjectCompiler {
         self.seedsByName = seeds
         for model in project.models {
             // dbt strips the model file's surrounding whitespace before rendering.
-            templates[model.name] = try Template(source: model.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: model.path)
+            templates[model.name] = try Template(source: model.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: model.path, options: templateOptions)
         }
-        globals = try MacroLibrary(templates: [try Template(source: GlobalMacros.source, file: GlobalMacros.file)], context: baseContext())
+        globals = try MacroLibrary(templates: [try Template(source: GlobalMacros.source, file: GlobalMacros.file, options: templateOptions)], context: baseContext())
         cachedGlobals = globals.functions
         dbtNamespace.attributes = cachedGlobals
-        let macroTemplates = try project.macroFiles.map { try Template(source: $0.source, file: $0.path) }
+        let macroTemplates = try project.macroFiles.map { try Template(source: $0.source, file: $0.path, options: templateOptions) }
         macros = try MacroLibrary(templates: macroTemplates, context: baseContext().merging(cachedGlobals) { host, _ in host })
         cachedMacros = macros.functions
     }
@@ -132,7 +136,7 @@ public final class ProjectCompiler {
             return .string(block.contents)
         })
         do {
-            renderedDescriptions[text] = try Template(source: text, file: file).render(renderContext(["doc": doc]))
+            renderedDescriptions[text] = try Template(source: text, file: file, options: templateOptions).render(renderContext(["doc": doc]))
         } catch let error as TemplateError {
             throw ProjectError(file: file, message: "the description of \(owner): \(error.message)")
         }
@@ -159,7 +163,7 @@ public final class ProjectCompiler {
         var specific = renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements,
                                        isIncremental: false, runQuery: runQuery)
         specific.merge(extra) { $1 }
-        return try Template(source: text, file: file).render(renderContext(specific))
+        return try Template(source: text, file: file, options: templateOptions).render(renderContext(specific))
     }
 
     public var macroFunctions: [String: Value] { cachedMacros }
@@ -215,7 +219,7 @@ public final class ProjectCompiler {
             var host = renderContext([:])
             host["__custom"] = config.schema.map { .string($0) } ?? .none
             host["__node"] = node
-            let result = try Template(source: "{{ generate_schema_name(__custom, __node) }}", file: model.path).render(host)
+            let result = try Template(source: "{{ generate_schema_name(__custom, __node) }}", file: model.path, options: templateOptions).render(host)
             return result.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let custom = config.schema else { return project.file.defaultSchema }

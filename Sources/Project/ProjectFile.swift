@@ -8,6 +8,8 @@ public struct ProjectFile: @unchecked Sendable {
 
     public let root: String
     public let path: String
+    /// Read from a dbt project's `dbt_project.yml` (rops then follows dbt-core where the two differ).
+    public var isDbtProject: Bool { path.hasSuffix("dbt_project.yml") }
     public let kind: Kind
     public let name: String
     public let connection: ConnectionProfile?

@@ -65,6 +65,9 @@ final class HostileProjectTests: XCTestCase {
                  expected: ["tabel", "summary"]),
             Case(name: "an undefined macro", files: ["models/summary.sql": "select {{ no_such_macro() }} as n\n"],
                  expected: ["models/summary.sql:1:", "no_such_macro"]),
+            // (A dbt project renders it empty, as dbt-core does; a rops project stops on the typo.)
+            Case(name: "an undefined variable", files: ["models/summary.sql": "select {{ not_defined }} as n\n"],
+                 expected: ["models/summary.sql:1:", "'not_defined' is undefined"]),
             Case(name: "two models with one name", files: ["models/sub/base.sql": "select 1 as id\n"], expected: ["two models are named 'base'"]),
             Case(name: "a model file that is not UTF-8", bytes: ["models/latin1.sql": Array("select 'caf".utf8) + [0xE9] + Array("' as x\n".utf8)],
                  expected: ["models/latin1.sql"]),

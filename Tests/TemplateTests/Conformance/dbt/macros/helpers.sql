@@ -34,3 +34,8 @@
 {% macro default__safe_ratio(numerator, denominator) %}
     {{ numerator }}::numeric / nullif({{ denominator }}, 0)
 {% endmacro %}
+
+{# Called with its second argument left out (models/semantics/lenient_undefined.sql). #}
+{% macro labelled(label, detail) -%}
+{{ label }}[{{ detail }}]
+{%- endmacro %}
