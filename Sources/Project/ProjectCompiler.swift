@@ -247,7 +247,8 @@ public final class ProjectCompiler {
                 capture.sources.append(table.uniqueId)
                 return Relation.object(schema: table.schema, identifier: table.identifier, type: "table")
             }),
-            "config": .function(Function(name: "config") { a in
+            "config": Self.configObject({ capture.config.reduce(into: model.config.values) { $0[NodeConfig.normalise($1.0)] = $1.1 } },
+                                        call: Function(name: "config") { a in
                 for (key, value) in a.keyword {
                     guard NodeConfig.knownKeys.contains(NodeConfig.normalise(key)) else {
                         var message = "unknown config key '\(key)' in config()"
@@ -295,7 +296,7 @@ public final class ProjectCompiler {
                 let table = try self.sourceTable(a, in: model)
                 return Relation.object(schema: table.schema, identifier: table.identifier, type: "table")
             }),
-            "config": .function(Function(name: "config") { _ in .string("") }),
+            "config": Self.configObject({ config.values }, call: Function(name: "config") { _ in .string("") }),
             "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(isIncremental) }),
         ]
         if let model, let placement = placements[model.name] {
@@ -332,6 +333,26 @@ public final class ProjectCompiler {
 
     /// Functions every template sees: var, env_var, target, log, exceptions, tojson, adapter, dbt, and
     /// the Python builtins dbt adds (DbtContext: zip, set, fromjson, run_started_at, modules, …).
+    /// dbt's `config`: called, it sets configs (`{{ config(materialized='table') }}`); `config.get(key,
+    /// default)` and `config.require(key)` read the node's configs, as macros and packages do.
+    static func configObject(_ values: @escaping () -> [String: Value], call: Function) -> Value {
+        let box = ObjectBox(typeName: "Config", attributes: [
+            "get": .function(Function(name: "get") { a in
+                guard let key = a.value(0, "name")?.stringValue else { throw HostError("config.get() needs the name of a config") }
+                return values()[NodeConfig.normalise(key)] ?? a.value(1, "default") ?? .none
+            }),
+            "require": .function(Function(name: "require") { a in
+                guard let key = a.value(0, "name")?.stringValue else { throw HostError("config.require() needs the name of a config") }
+                guard let value = values()[NodeConfig.normalise(key)] else {
+                    throw HostError("config '\(key)' is required here but the model does not set it")
+                }
+                return value
+            }),
+        ], rendered: "")
+        box.callable = call
+        return .object(box)
+    }
+
     func baseContext() -> [String: Value] {
         if let cachedBase { return cachedBase }
         let vars = project.file.vars.merging(context.cliVars) { $1 }

@@ -50,6 +50,10 @@ public final class Evaluator {
     let limits: RenderLimits
     private var callDepth = 0
     private var iterations = 0
+    /// The names the template being rendered was given (a model's `ref`, `source`, `config`,
+    /// `this`, `execute`, …). A macro from a library sees them when its own scope lacks a name, as
+    /// dbt gives every macro the calling node's context.
+    var renderGlobals: Frame?
 
     init(strictUndefined: Bool, limits: RenderLimits) {
         self.strictUndefined = strictUndefined
@@ -281,7 +285,7 @@ public final class Evaluator {
         case .literal(let value):
             return value
         case .name(let name):
-            return frame.lookup(name) ?? .undefined("'\(name)' is undefined")
+            return frame.lookup(name) ?? renderGlobals?.lookup(name) ?? .undefined("'\(name)' is undefined")
         case .list(let items):
             return .list(try items.map { try evaluate($0, frame) })
         case .tuple(let items):

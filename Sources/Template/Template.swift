@@ -53,6 +53,7 @@ public final class Template: @unchecked Sendable {
         let frame = Frame(parent: globals)
         let evaluator = Evaluator(strictUndefined: options.strictUndefined, limits: options.limits)
         evaluator.currentSource = source
+        evaluator.renderGlobals = globals
         var output = ""
         do {
             try evaluator.render(nodes, frame, into: &output)

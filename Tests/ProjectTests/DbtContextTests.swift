@@ -15,6 +15,29 @@ final class DbtContextTests: XCTestCase {
         return try compiler.compileAll()[0].compiledSQL
     }
 
+    /// A macro from macros/ sees the calling model's context, as dbt gives every macro the node's:
+    /// `ref`, `source`, `this`, `execute`, and `config` both called and read (`config.get`, `config.require`).
+    func testMacrosSeeTheCallingModelsContext() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rops-dbt-macro-context-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let files = [
+            "project.yml": "name: p\nmodels:\n  +materialized: table\n",
+            "models/a.sql": "select 1 as id\n",
+            "models/b.sql": "{{ config(tags=['x'], alias='bee') }}select * from {{ upstream('a') }} -- {{ about() }}\n",
+            "macros/m.sql": "{% macro upstream(name) %}{{ ref(name) }}{% endmacro %}\n"
+                + "{% macro about() %}{{ this.identifier }} {{ execute }} {{ config.get('materialized') }} {{ config.get('nope', 'dflt') }} {{ config.require('alias') }}{% endmacro %}\n",
+        ]
+        for (path, text) in files {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path,
+                                                    withIntermediateDirectories: true)
+            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
+        }
+        let compiler = try ProjectCompiler(project: try ProjectLoader.load(root: root, environment: [:]), context: CompileContext())
+        let b = try compiler.compileAll().first { $0.name == "b" }!
+        XCTAssertEqual(b.compiledSQL, "select * from \"public\".\"a\" -- bee False table dflt bee")
+        XCTAssertEqual(b.refs, ["a"], "a ref() inside a macro is a dependency of the model")
+    }
+
     func testPythonBuiltins() throws {
         XCTAssertEqual(try compile("{{ zip([1, 2, 3], ['a', 'b']) | list }}"), "[(1, 'a'), (2, 'b')]")
         XCTAssertEqual(try compile("{{ set([3, 1, 3, 'x', 'x']) }}"), "[3, 1, 'x']")
