@@ -11,7 +11,6 @@ final class HostileProjectTests: XCTestCase {
         let name: String
         var files: [String: String] = [:]
         var bytes: [String: [UInt8]] = [:]
-        var removed: [String] = []
         var command = ["build"]
         /// nil: the command must succeed (a hostile input that is handled by working).
         var expected: [String]?
@@ -130,7 +129,6 @@ final class HostileProjectTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cases.count, 24)
         for hostile in cases {
             try reset()
-            for path in hostile.removed { try FileManager.default.removeItem(atPath: root + "/" + path) }
             for (path, text) in hostile.files { try write(root, path, Data(text.utf8)) }
             for (path, bytes) in hostile.bytes { try write(root, path, Data(bytes)) }
             try hostile.setUp?(root)

@@ -29,10 +29,6 @@ final class ReliabilityLedger: NSObject, XCTestObservation, @unchecked Sendable 
         rowsLost += lost
     }
 
-    func lostRows(_ count: Int) {
-        lock.lock(); rowsLost += count; lock.unlock()
-    }
-
     var summary: String {
         lock.lock(); defer { lock.unlock() }
         return "reliability: faults injected \(faultsInjected) / survived \(faultsSurvived), "
