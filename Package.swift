@@ -32,6 +32,8 @@ let package = Package(
         ], exclude: ["README.md"]),
         // DAG, cycle detection, topological order, node selection.
         .target(name: "Graph", exclude: ["README.md"]),
+        // `rops deps`: installs packages (local, git) into dbt_packages/ and writes package-lock.yml.
+        .target(name: "Packages", dependencies: ["Project"], exclude: ["README.md"]),
         // Materializations, the threaded runner, target/ artifacts.
         .target(name: "Build", dependencies: ["PostgresClient", "Project", "Graph", "Template"], exclude: ["README.md"]),
         // Raw-file ingestion: CSV/JSON scanners, COPY loader, quarantine, load metadata, seeds.
@@ -50,7 +52,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         // The command-line tool: parses, calls one operation, prints its events.
         .executableTarget(name: "rops", dependencies: [
-            "Session", "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",
+            "Session", "Packages", "PostgresClient", "LocalPostgres", "Project", "Graph", "Build", "Load", "DataTesting", "Docs", "Template",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // The platform's data generator: the Kaggle files at any scale (a separate tool, not a rops command).

@@ -7,10 +7,10 @@ import Template
 /// by position or column name), `table.columns[0].values()` or `table.columns['name'].values()`,
 /// `table.column_names`, and `for row in table`. Values keep their PostgreSQL type (integers,
 /// floats, booleans, none for NULL; text otherwise, numeric as exact text turned into a number).
-enum QueryTable {
+public enum QueryTable {
     /// `run_query` for templates rendered to run on `connection`.
-    static func runner(_ connection: PostgresConnection) -> QueryRunner {
-        { sql in table(try connection.execute(sql)) }
+    public static func runner(_ connection: PostgresConnection) -> QueryRunner {
+        { sql, parameters in table(try connection.execute(sql, parameters.map { $0 as any PostgresBindable })) }
     }
 
     static func table(_ result: QueryResult) -> Value {
@@ -33,6 +33,10 @@ enum QueryTable {
             "columns": .object(columnsObject),
             "column_names": .tuple(result.columns.map { .string($0) }),
             "print_table": .function(Function(name: "print_table") { _ in .none }),
+            // What dbt's adapter response says about the statement (`load_result(...)['response']`).
+            "rows_affected": result.affectedRows.map(Value.int) ?? .int(-1),
+            "code": .string(result.commandTag.split(separator: " ").first.map(String.init) ?? ""),
+            "_message": .string(result.commandTag),
         ], iterable: rows))
     }
 

@@ -5,7 +5,7 @@ import Template
 
 /// A compiled data test: SQL returning failing rows, and how to judge the count.
 public struct DataTest: Sendable {
-    public let name: String
+    public internal(set) var name: String
     /// `generic` (from YAML) or `singular` (a file under tests/).
     public let kind: String
     public let testName: String
@@ -28,6 +28,17 @@ public struct DataTest: Sendable {
     /// accepted_values, expression_is_true): tests of the same relation are screened together in one
     /// scan, and only a test whose condition matches rows runs on its own for its exact result.
     public var screen: Screen? = nil
+    /// For tests from macros: renders the SQL again when the test runs, with the database at hand
+    /// (dbt renders tests with `execute` true, and package tests read the catalog).
+    public var runtime: RuntimeSQL? = nil
+    /// dbt's `fail_calc`: the expression over the failing rows that gives the failure count.
+    public var failCalc: String? = nil
+
+    public final class RuntimeSQL: @unchecked Sendable {
+        let render: (@escaping QueryRunner) throws -> String
+        public init(_ render: @escaping (@escaping QueryRunner) throws -> String) { self.render = render }
+        public func sql(_ runQuery: @escaping QueryRunner) throws -> String { try render(runQuery) }
+    }
 
     public struct Screen: Sendable, Equatable {
         /// The relation scanned (the model; a `where:` config is part of `failingRows`).
@@ -39,8 +50,11 @@ public struct DataTest: Sendable {
     public var uniqueId: String { "test.\(name)" }
 
     /// The statement that counts failures.
-    public var countSQL: String {
-        "select count(*) as failures from (\n\(SQLCleanup.trimSemicolons(sql))\n\(limit.map { "limit \($0)" } ?? "")\n) as rops_test"
+    public var countSQL: String { countSQL(for: sql) }
+
+    /// Counts failures of `sql` (the test's SQL as rendered for this run): `fail_calc` over the rows.
+    public func countSQL(for sql: String) -> String {
+        "select \(failCalc ?? "count(*)") as failures from (\n\(SQLCleanup.trimSemicolons(sql))\n\(limit.map { "limit \($0)" } ?? "")\n) as rops_test"
     }
 }
 

@@ -17,15 +17,12 @@ public struct TestCompiler {
         var tests: [DataTest] = []
         var names: Set<String> = []
         func add(_ test: DataTest?) {
-            guard let test else { return }
-            var name = test.name
+            guard var test else { return }
+            let base = test.name
             var counter = 2
-            while names.contains(name) { name = "\(test.name)_\(counter)"; counter += 1 }
-            names.insert(name)
-            tests.append(DataTest(name: name, kind: test.kind, testName: test.testName, attachedTo: test.attachedTo, column: test.column,
-                                  dependsOn: test.dependsOn, sql: test.sql, file: test.file, line: test.line, severity: test.severity,
-                                  errorIf: test.errorIf, warnIf: test.warnIf, limit: test.limit, storeFailures: test.storeFailures,
-                                  auditSchema: test.auditSchema, tags: test.tags, screen: test.screen))
+            while names.contains(test.name) { test.name = "\(base)_\(counter)"; counter += 1 }
+            names.insert(test.name)
+            tests.append(test)
         }
         for model in compiler.compiled.values.sorted(by: { $0.name < $1.name }) {
             let specs = model.model.tests + model.model.columns.flatMap(\.tests)
@@ -61,25 +58,29 @@ public struct TestCompiler {
         let spec = spec.withDefaults(project.file.testDefaults(forFile: spec.file))
         if spec.config["enabled"].map({ !$0.truthy }) == true { return nil }
         let testName = BuiltinTests.aliases[spec.testName] ?? spec.testName
-        let macroName = "test_" + testName.replacingOccurrences(of: ".", with: "_")
-        let builtin = BuiltinTests.templates[testName]
-        let custom = compiler.macroFunctions[macroName] != nil ? macroName : nil
+        let builtin = project.file.isDbtProject && compiler.testMacro(testName) != nil ? nil : BuiltinTests.templates[testName]
+        let custom = builtin == nil ? compiler.testMacro(testName) : nil
         guard builtin != nil || custom != nil else {
             var message = "unknown test '\(spec.testName)'"
             if let suggestion = closest(spec.testName, among: Array(BuiltinTests.templates.keys)) { message += "; did you mean '\(suggestion)'?" }
-            message += " (custom tests are `{% test name(model, column_name) %}` blocks in macros/ or tests/generic/)"
+            message += " (custom tests are `{% test name(model, column_name) %}` blocks in macros/ or tests/generic/, or `package.name` from an installed package)"
             throw ProjectError(file: spec.file, line: spec.line, message: message)
         }
         let whereClause = spec.config["where"].flatMap(\.stringValue)
-        let filteredModel = whereClause.map { "(select * from \(relation) where \($0)) as rops_filtered" } ?? relation
-        var variables: [String: Value] = ["model": .string(filteredModel)]
+        // dbt's get_where_subquery: the model, or `(select * from <model> where …) dbt_subquery`.
+        let relationValue = try relationObject(relation, spec: spec, model: model)
+        let filteredModel: Value = whereClause.map { .string("(select * from \(relation) where \($0)) dbt_subquery") } ?? relationValue
+        var variables: [String: Value] = ["model": filteredModel]
         if let column = spec.column { variables["column_name"] = .string(column) }
         var dependsOn: Set<String> = [attachedTo]
         for (key, value) in spec.arguments {
-            variables[key] = try resolveRelations(value, spec: spec, model: model, dependsOn: &dependsOn)
+            variables[key] = custom != nil ? try renderArgument(value, spec: spec, model: model, dependsOn: &dependsOn)
+                                           : try resolveRelations(value, spec: spec, model: model, dependsOn: &dependsOn)
         }
         let sql: String
         var screen: DataTest.Screen?
+        var runtime: DataTest.RuntimeSQL?
+        var macroConfig: [String: Value] = [:]
         do {
             if builtin != nil, let condition = BuiltinTests.failingRowConditions[testName],
                spec.config["store_failures"]?.truthy != true, spec.config["limit"] == nil {
@@ -93,8 +94,8 @@ public struct TestCompiler {
             if let builtin {
                 sql = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)
             } else {
-                var call = "{{ \(custom!)(model=__rops_model"
-                var extra: [String: Value] = ["__rops_model": .string(filteredModel)]
+                var call = "{{ \(custom!.call)(model=__rops_model"
+                var extra: [String: Value] = ["__rops_model": filteredModel]
                 if let column = spec.column {
                     call += ", column_name=__rops_column"
                     extra["__rops_column"] = .string(column)
@@ -103,24 +104,101 @@ public struct TestCompiler {
                     call += ", \(key)=__rops_arg_\(key)"
                     extra["__rops_arg_\(key)"] = variables[key]
                 }
-                sql = try compiler.renderSnippet(call + ") }}", file: spec.file, for: model, extra: extra)
+                call += ") }}"
+                let config = spec.config
+                let rendered = try compiler.renderTest(call, file: spec.file, for: model, extra: extra, config: config)
+                sql = rendered.sql
+                macroConfig = rendered.config
+                // Rendered again when it runs: test macros read the database (`execute` is true then).
+                let compiler = self.compiler, file = spec.file
+                runtime = DataTest.RuntimeSQL { runQuery in
+                    try compiler.renderTest(call, file: file, for: model, extra: extra, config: config, runQuery: runQuery).sql
+                }
             }
         } catch {
             throw ProjectError(file: spec.file, line: spec.line, message: "test '\(spec.testName)' on \(attachedName): \(error)")
         }
-        let config = spec.config
-        let argumentText = spec.arguments.keys.sorted().map { "\($0)=\(spec.arguments[$0]!.displayString)" }.joined(separator: ",")
-        var name = config["name"]?.stringValue ?? ([testName, attachedName] + (spec.column.map { [$0] } ?? [])).joined(separator: "_")
-        if config["name"] == nil, !argumentText.isEmpty, testName != "relationships" && testName != "accepted_values" {
-            name += "_" + String(Self.hash(argumentText).prefix(6))
+        // What the test macro sets with config() is below the YAML's own config, as in dbt.
+        let config = macroConfig.merging(spec.config) { $1 }
+        let name: String
+        if project.file.isDbtProject {
+            name = config["name"]?.stringValue ?? Self.dbtTestName(spec, testName: testName, target: attachedTo.hasPrefix("source.") ? attachedName : attachedName,
+                                                                   isSource: attachedTo.hasPrefix("source."))
+        } else {
+            let argumentText = spec.arguments.keys.sorted().map { "\($0)=\(spec.arguments[$0]!.displayString)" }.joined(separator: ",")
+            var generated = config["name"]?.stringValue ?? ([testName, attachedName] + (spec.column.map { [$0] } ?? [])).joined(separator: "_")
+            if config["name"] == nil, !argumentText.isEmpty, testName != "relationships" && testName != "accepted_values" {
+                generated += "_" + String(Self.hash(argumentText).prefix(6))
+            }
+            name = Self.sanitise(generated)
         }
-        return DataTest(
-            name: Self.sanitise(name), kind: "generic", testName: testName, attachedTo: attachedTo, column: spec.column,
+        var test = DataTest(
+            name: name, kind: "generic", testName: testName, attachedTo: attachedTo, column: spec.column,
             dependsOn: dependsOn.sorted(), sql: sql, file: spec.file, line: spec.line,
             severity: (config["severity"]?.stringValue ?? "error").lowercased(),
             errorIf: try threshold(config["error_if"], spec), warnIf: try threshold(config["warn_if"], spec),
             limit: config["limit"]?.intValue, storeFailures: config["store_failures"]?.truthy ?? false,
-            auditSchema: schema + "_audit", tags: tags + NodeConfig.stringList(config["tags"]), screen: screen)
+            auditSchema: schema + (project.file.isDbtProject ? "_dbt_test__audit" : "_audit"), tags: tags + NodeConfig.stringList(config["tags"]), screen: screen)
+        test.runtime = runtime
+        test.failCalc = config["fail_calc"]?.stringValue
+        return test
+    }
+
+    /// dbt-core's name for a generic test: `<namespace>_<test>_<target>_<arguments>`, each argument
+    /// cleaned to `[0-9a-zA-Z_]`; 64 characters or more become the first 30 and an MD5 of the whole.
+    static func dbtTestName(_ spec: TestSpec, testName: String, target: String, isSource: Bool) -> String {
+        var arguments = spec.arguments
+        if let column = spec.column { arguments["column_name"] = .string(column) }
+        var flat: [String] = []
+        for key in arguments.keys.sorted() {
+            let value = arguments[key]!
+            switch value {
+            case .dict(let d): flat += d.values.map(\.displayString)
+            case .list(let l): flat += l.items.map(\.displayString)
+            case .tuple(let t): flat += t.map(\.displayString)
+            default: flat.append(value.displayString)
+            }
+        }
+        let cleaned = flat.map { $0.replacingOccurrences(of: "[^0-9a-zA-Z_]+", with: "_", options: .regularExpression) }
+        let parts = testName.split(separator: ".", maxSplits: 1).map(String.init)
+        var type = (isSource ? "source_" : "") + (parts.last ?? testName)
+        if parts.count == 2 { type = parts[0] + "_" + type }
+        let identifier = type + "_" + target
+        let full = identifier + "_" + cleaned.joined(separator: "__")
+        return full.count >= 64 ? String(identifier.prefix(30)) + "_" + Digest.md5(full) : full
+    }
+
+    /// The relation a test is attached to, as the object dbt gives test macros (`model`).
+    private func relationObject(_ relation: String, spec: TestSpec, model: CompiledModel?) throws -> Value {
+        let parts = Relation.parts(relation)
+        guard parts.count == 2 else { return .string(relation) }
+        return Relation.object(schema: parts[0], identifier: parts[1], type: "table", database: compiler.targetDatabase)
+    }
+
+    /// A test argument as dbt renders it: `ref(…)`, `source(…)`, `var(…)` strings evaluated (to a
+    /// relation, a value), other Jinja rendered, everything else kept as written.
+    private func renderArgument(_ value: Value, spec: TestSpec, model: CompiledModel?, dependsOn: inout Set<String>) throws -> Value {
+        switch value {
+        case .string(let text):
+            var source = text
+            if text.range(of: #"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$"#, options: .regularExpression) != nil {
+                source = "{{ " + text + " }}"
+            }
+            guard source.contains("{{") || source.contains("{%") else { return value }
+            let rendered = try compiler.renderNative(source, file: spec.file, for: model)
+            if case .object(let box) = rendered, box.typeName == "Relation", let text = box.rendered, let id = compiler.relationOwner(text) {
+                dependsOn.insert(id)
+            }
+            return rendered
+        case .list(let list):
+            return .list(try list.items.map { try renderArgument($0, spec: spec, model: model, dependsOn: &dependsOn) })
+        case .dict(let dict):
+            let copy = DictBox()
+            for (key, item) in dict.pairs { copy.set(key, try renderArgument(item, spec: spec, model: model, dependsOn: &dependsOn)) }
+            return .dict(copy)
+        default:
+            return value
+        }
     }
 
     /// `to: ref('m')` and `parts: [ref('a'), source('s', 't')]`: rendered to relations, noted as dependencies.

@@ -28,6 +28,7 @@ public enum TestExecutor {
         let start = Date()
         do {
             let failures: Int
+            let sql = try test.runtime?.sql(QueryTable.runner(connection)) ?? test.sql
             if test.storeFailures {
                 let audit = SQLText.qualified(test.auditSchema, test.name)
                 do {
@@ -37,11 +38,12 @@ public enum TestExecutor {
                 }
                 failures = try connection.transaction {
                     try connection.execute("drop table if exists \(audit)")
-                    let sql = SQLCleanup.trimSemicolons(test.sql) + (test.limit.map { "\nlimit \($0)" } ?? "")
-                    return try connection.execute("create table \(audit) as\n\(sql)").affectedRows ?? 0
+                    let body = SQLCleanup.trimSemicolons(sql) + (test.limit.map { "\nlimit \($0)" } ?? "")
+                    return try connection.execute("create table \(audit) as\n\(body)").affectedRows ?? 0
                 }
             } else {
-                failures = try connection.query(test.countSQL)[0]["failures"].int ?? 0
+                let counted = try connection.query(test.countSQL(for: sql))[0]["failures"]
+                failures = counted.int ?? counted.string.flatMap { Double($0) }.map { Int($0) } ?? 0
             }
             return judge(test, failures: failures, seconds: Date().timeIntervalSince(start))
         } catch {

@@ -64,6 +64,9 @@ public final class LocalCluster {
 
     /// Creates the cluster if needed, starts it if it is not running, and returns how to reach it.
     @discardableResult
+    /// The database `start(databaseName:)` creates for a project name.
+    public static func databaseName(for name: String) -> String { sanitisedDatabaseName(name) }
+
     public func start(databaseName: String = "rops") throws -> Endpoint {
         let binaries = try PostgresBinaries.locate()
         var state = try self.state ?? newState(databaseName: databaseName)

@@ -13,9 +13,18 @@ public struct CompileContext: Sendable {
     public var cliVars: [String: Value] = [:]
     /// dbt's `invocation_id`: one per command.
     public var invocationId = UUID().uuidString.lowercased()
+    /// The database the run connects to: dbt projects name it in every relation (`"db"."schema"."t"`).
+    public var database: String?
+    /// `--database-url`, when given (to name the database before connecting).
+    public var databaseURL: String?
+    /// The command running (`flags.WHICH`): build, run, test, compile, seed, … .
+    public var command = "build"
+    /// Where `log()`, `print()` and `exceptions.warn()` write (dbt prints them during the run).
+    public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     public init() {}
 }
 
 /// Runs a query for a template's `run_query()` and returns its result as an agate-like table. The
 /// compiler has no database of its own: the runner passes one in when it renders a model to run it.
-public typealias QueryRunner = (String) throws -> Value
+/// `parameters` are bound ($1, $2, …), never pasted into the SQL.
+public typealias QueryRunner = (_ sql: String, _ parameters: [String?]) throws -> Value

@@ -42,8 +42,101 @@ enum DbtContext {
             }),
             "invocation_id": .string(invocationId),
             "run_started_at": PythonDateTime.value(runStartedAt),
-            "modules": .object(ObjectBox(typeName: "modules", attributes: ["datetime": PythonDateTime.module()])),
+            "modules": .object(ObjectBox(typeName: "modules", attributes: ["datetime": PythonDateTime.module(), "re": PythonRegex.module])),
+            "local_md5": .function(Function(name: "local_md5") { a in .string(Digest.md5(a.positional.first?.displayString ?? "")) }),
+            "toyaml": .function(Function(name: "toyaml") { a in .string(PythonYAML.dump(a.value(0, "value") ?? .none)) }),
         ]
+    }
+}
+
+/// PyYAML's `safe_dump(value, sort_keys=False)`, as dbt's `toyaml`: block style, sequences at their
+/// key's indentation, strings plain where YAML reads them back as strings and single-quoted otherwise.
+enum PythonYAML {
+    static func dump(_ value: Value) -> String {
+        switch value {
+        case .list, .tuple, .dict:
+            var lines: [String] = []
+            emit(value, indent: 0, into: &lines, inline: nil)
+            return lines.joined(separator: "\n") + "\n"
+        default:
+            let text = scalar(value)
+            return text + "\n" + (text.hasPrefix("'") ? "" : "...\n")
+        }
+    }
+
+    private static func isEmptyCollection(_ value: Value) -> Bool {
+        switch value {
+        case .list(let l): return l.items.isEmpty
+        case .tuple(let t): return t.isEmpty
+        case .dict(let d): return d.count == 0
+        default: return false
+        }
+    }
+
+    /// Appends `value`'s lines; `inline` is the text its first line starts with (`key:` or `-`).
+    private static func emit(_ value: Value, indent: Int, into lines: inout [String], inline: String?) {
+        let pad = String(repeating: " ", count: indent)
+        switch value {
+        case .list, .tuple:
+            let items = value.iterationItems() ?? []
+            if items.isEmpty { lines.append(pad + (inline.map { $0 + " " } ?? "") + "[]"); return }
+            if let inline { lines.append(pad + inline) }
+            for item in items {
+                if case .dict = item, !isEmptyCollection(item) {
+                    var nested: [String] = []
+                    emit(item, indent: indent + 2, into: &nested, inline: nil)
+                    nested[0] = pad + "- " + nested[0].dropFirst(indent + 2)
+                    lines += nested
+                } else if !isEmptyCollection(item), item.iterationItems() != nil, item.stringValue == nil {
+                    emit(item, indent: indent, into: &lines, inline: "-")
+                } else {
+                    lines.append(pad + "- " + scalarOrEmpty(item))
+                }
+            }
+        case .dict(let d):
+            if d.count == 0 { lines.append(pad + (inline.map { $0 + " " } ?? "") + "{}"); return }
+            var childIndent = indent
+            if let inline { lines.append(pad + inline); childIndent += 2 }
+            let childPad = String(repeating: " ", count: childIndent)
+            for (key, item) in d.pairs {
+                let label = scalar(key) + ":"
+                switch item {
+                case .dict where !isEmptyCollection(item): emit(item, indent: childIndent, into: &lines, inline: label)
+                case .list, .tuple:
+                    if isEmptyCollection(item) { lines.append(childPad + label + " []") }
+                    else { lines.append(childPad + label); emit(item, indent: childIndent, into: &lines, inline: nil) }
+                default: lines.append(childPad + label + " " + scalarOrEmpty(item))
+                }
+            }
+        default:
+            lines.append(pad + (inline.map { $0 + " " } ?? "") + scalar(value))
+        }
+    }
+
+    private static func scalarOrEmpty(_ value: Value) -> String {
+        if case .dict = value { return "{}" }
+        if case .list = value { return "[]" }
+        return scalar(value)
+    }
+
+    static func scalar(_ value: Value) -> String {
+        switch value {
+        case .none, .undefined: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double: return value.displayString
+        case .string(let s): return string(s)
+        default: return string(value.displayString)
+        }
+    }
+
+    private static func string(_ s: String) -> String {
+        let reserved = ["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"]
+        let looksNumeric = Double(s) != nil || s.range(of: #"^[-+]?(\.inf|\.nan|0x[0-9a-f]+|0o[0-7]+|[0-9][0-9_:]*(\.[0-9_]*)?)$"#,
+                                                     options: [.regularExpression, .caseInsensitive]) != nil
+        let plain = s.range(of: #"^[A-Za-z0-9_./(][A-Za-z0-9_ ./()=<>*+-]*$"#, options: .regularExpression) != nil
+            && !s.hasSuffix(" ") && !reserved.contains(s.lowercased()) && !looksNumeric
+        return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }
 

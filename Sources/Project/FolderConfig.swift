@@ -9,19 +9,38 @@ struct FolderConfig {
     let models: [ModelNode]
     let seeds: [SeedNode]
 
-    func modelDefaults(for model: ModelNode) -> NodeConfig {
-        defaults(tree: file.modelsConfig, path: model.folders + [model.name])
+    /// A root model's defaults; a package's model takes its package's `models:` tree, then the root
+    /// project's `models: {<package>: …}` on top, as in dbt.
+    func modelDefaults(for model: ModelNode, packageFile: ProjectFile? = nil) -> NodeConfig {
+        let path = model.folders + [model.name]
+        guard let packageFile, packageFile.name != file.name else { return defaults(tree: file.modelsConfig, path: path) }
+        var config = FolderConfig(file: packageFile, models: [], seeds: []).defaults(tree: packageFile.modelsConfig, path: path)
+        config.merge(defaults(tree: file.modelsConfig, path: path, projectName: packageFile.name, projectOnly: true).values.map { ($0.key, $0.value) })
+        return config
     }
 
-    func seedDefaults(for seed: SeedNode) -> NodeConfig {
-        defaults(tree: file.seedsConfig, path: seed.path.split(separator: "/").dropFirst().dropLast().map(String.init) + [seed.name])
+    func seedDefaults(for seed: SeedNode, packageFile: ProjectFile? = nil) -> NodeConfig {
+        let inside = seed.seedPath.isEmpty ? String(seed.path.split(separator: "/").dropFirst().joined(separator: "/"))
+                                           : String(seed.path.dropFirst(seed.seedPath.count + 1))
+        let path = inside.split(separator: "/").dropLast().map(String.init) + [seed.name]
+        guard let packageFile, packageFile.name != file.name else { return defaults(tree: file.seedsConfig, path: path) }
+        var config = FolderConfig(file: packageFile, models: [], seeds: []).defaults(tree: packageFile.seedsConfig, path: path)
+        config.merge(defaults(tree: file.seedsConfig, path: path, projectName: packageFile.name, projectOnly: true).values.map { ($0.key, $0.value) })
+        return config
     }
 
-    /// Collects configs from the top of the tree down the folder path; deeper levels win.
-    fileprivate func defaults(tree: Node?, path: [String]) -> NodeConfig {
+    /// Collects configs from the top of the tree down the folder path; deeper levels win. With
+    /// `projectOnly`, only the `<projectName>:` level and below count (the root's settings for a package).
+    fileprivate func defaults(tree: Node?, path: [String], projectName: String? = nil, projectOnly: Bool = false) -> NodeConfig {
         var config = NodeConfig()
         guard var level = tree?.mapping else { return config }
-        if let projectLevel = level[file.name]?.mapping { collect(level, into: &config); level = projectLevel }
+        let name = projectName ?? file.name
+        if let projectLevel = level[name]?.mapping {
+            if !projectOnly { collect(level, into: &config) }
+            level = projectLevel
+        } else if projectOnly {
+            return config
+        }
         collect(level, into: &config)
         for component in path {
             guard let next = level[component]?.mapping else { break }

@@ -10,6 +10,9 @@ enum GlobalMacros {
 
     static let source = #"""
 {%- macro current_timestamp() %}now(){% endmacro -%}
+{%- macro should_store_failures() %}{% set config_store_failures = config.get('store_failures') %}{% if config_store_failures is none %}{% set config_store_failures = flags.STORE_FAILURES %}{% endif %}{% do return(config_store_failures) %}{% endmacro -%}
+{%- macro should_full_refresh() %}{% set config_full_refresh = config.get('full_refresh') %}{% if config_full_refresh is none %}{% set config_full_refresh = flags.FULL_REFRESH %}{% endif %}{% do return(config_full_refresh) %}{% endmacro -%}
+{%- macro get_where_subquery(relation) -%}{% set where = config.get('where', '') %}{% if where %}{%- set filtered -%}(select * from {{ relation }} where {{ where }}) dbt_subquery{%- endset -%}{% do return(filtered) %}{%- else -%}{% do return(relation) %}{%- endif -%}{%- endmacro -%}
 {%- macro current_timestamp_backcompat() %}
     current_timestamp::timestamp
 {% endmacro -%}

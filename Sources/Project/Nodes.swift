@@ -33,6 +33,8 @@ public struct ModelNode: Sendable {
     /// Folders inside the model path: `["staging"]`; the first is the model's layer.
     public let folders: [String]
     public let rawSQL: String
+    /// The project it comes from: the root project's name, or an installed package's.
+    public var package: String = ""
     public var description: String = ""
     public var columns: [ColumnDefinition] = []
     public var tests: [TestSpec] = []
@@ -65,6 +67,9 @@ public struct SourceTable: Sendable {
 public struct SeedNode: Sendable {
     public let name: String
     public let path: String
+    public var package: String = ""
+    /// The seed folder the path starts with (`seeds`, `data`), for folder configs.
+    public var seedPath: String = ""
     public var description: String = ""
     public var columns: [ColumnDefinition] = []
     public var tests: [TestSpec] = []
@@ -76,6 +81,8 @@ public struct SeedNode: Sendable {
 public struct MacroFile: Sendable {
     public let path: String
     public let source: String
+    /// The project that defines it (macros of a package are called as `package.macro()`).
+    public var package: String = ""
 }
 
 /// A singular test: a `.sql` file under `tests/` returning failing rows.
@@ -83,6 +90,15 @@ public struct SingularTest: Sendable {
     public let name: String
     public let path: String
     public let rawSQL: String
+    public var package: String = ""
+}
+
+/// An installed package (`dbt_packages/<name>`): its project file and where it lives.
+public struct PackageProject: @unchecked Sendable {
+    public let name: String
+    /// Absolute folder of the package.
+    public let root: String
+    public let file: ProjectFile
 }
 
 /// Everything the loader found, immutable from here on.
@@ -95,5 +111,9 @@ public struct Project: @unchecked Sendable {
     public let singularTests: [SingularTest]
     /// `{% docs %}` blocks by name.
     public let docs: [String: DocBlock]
+    /// Installed packages, in the order their macros are searched after the root project's.
+    public var packages: [PackageProject] = []
+    /// Problems worth saying that do not stop the project (dbt warns about them too).
+    public var warnings: [ProjectError] = []
     public var root: String { file.root }
 }

@@ -18,8 +18,13 @@ public final class ProjectCompiler {
     private var cachedBase: [String: Value]?
     private var cachedMacros: [String: Value] = [:]
     private var cachedGlobals: [String: Value] = [:]
+    /// Each installed package's macros by package name (called as `package.macro()`).
+    private var packageMacros: [String: [String: Value]] = [:]
+    private var packageLibraries: [MacroLibrary] = []
     /// `dbt`: filled with the global macros once they are parsed (they may call each other through it).
     private let dbtNamespace = ObjectBox(typeName: "dbt")
+    /// One namespace object per project (the root and each package), filled once its macros are parsed.
+    private var namespaces: [String: ObjectBox] = [:]
     public private(set) var compiled: [String: CompiledModel] = [:]
     /// Seed name → where `rops seed` puts it.
     public private(set) var seedPlacements: [String: (schema: String, identifier: String)] = [:]
@@ -27,6 +32,10 @@ public final class ProjectCompiler {
     private var renderedDescriptions: [String: String] = [:]
     private let modelsByName: [String: ModelNode]
     private let seedsByName: [String: SeedNode]
+    /// The database dbt projects name in their relations (`"db"."schema"."name"`, as dbt-postgres renders them).
+    public var targetDatabase: String? { project.file.isDbtProject ? context.database : nil }
+    /// dbt's prefix for ephemeral models' CTEs; rops projects use their own.
+    static let dbtCTEPrefix = "__dbt__cte__"
 
     public init(project: Project, context: CompileContext = CompileContext()) throws {
         self.project = project
@@ -37,6 +46,9 @@ public final class ProjectCompiler {
         var seeds: [String: SeedNode] = [:]
         for seed in project.seeds { seeds[seed.name] = seed }
         self.seedsByName = seeds
+        for name in [project.file.name] + project.packages.map(\.name) where namespaces[name] == nil {
+            namespaces[name] = ObjectBox(typeName: "Namespace")
+        }
         for model in project.models {
             // dbt strips the model file's surrounding whitespace before rendering.
             templates[model.name] = try Template(source: model.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: model.path, options: templateOptions)
@@ -44,9 +56,21 @@ public final class ProjectCompiler {
         globals = try MacroLibrary(templates: [try Template(source: GlobalMacros.source, file: GlobalMacros.file, options: templateOptions)], context: baseContext())
         cachedGlobals = globals.functions
         dbtNamespace.attributes = cachedGlobals
-        let macroTemplates = try project.macroFiles.map { try Template(source: $0.source, file: $0.path, options: templateOptions) }
-        macros = try MacroLibrary(templates: macroTemplates, context: baseContext().merging(cachedGlobals) { host, _ in host })
+        let libraryContext = baseContext().merging(cachedGlobals) { host, _ in host }
+        let filesByPackage = Dictionary(grouping: project.macroFiles) { $0.package.isEmpty ? project.file.name : $0.package }
+        func library(_ package: String) throws -> MacroLibrary {
+            try MacroLibrary(templates: (filesByPackage[package] ?? []).map { try Template(source: $0.source, file: $0.path, options: templateOptions) },
+                             context: libraryContext)
+        }
+        macros = try library(project.file.name)
         cachedMacros = macros.functions
+        namespaces[project.file.name]?.attributes = cachedMacros
+        for package in project.packages where package.name != project.file.name {
+            let packageLibrary = try library(package.name)
+            packageLibraries.append(packageLibrary)
+            packageMacros[package.name] = packageLibrary.functions
+            namespaces[package.name]?.attributes = packageMacros[package.name] ?? [:]
+        }
     }
 
     /// Host functions and macros for one render: the shared ones plus `specific` (ref, this, …), then
@@ -54,9 +78,53 @@ public final class ProjectCompiler {
     private func renderContext(_ specific: [String: Value]) -> [String: Value] {
         var host = baseContext()
         host.merge(specific) { $1 }
+        if host["adapter"] == nil { host.merge(nodeFunctions(database: nil)) { a, _ in a } }
         host.merge(cachedMacros) { a, _ in a }
         host.merge(cachedGlobals) { a, _ in a }
         return host
+    }
+
+    /// The macro `name` of one project: the root's, a package's, or dbt's (`dbt`); nil: the root's, then dbt's.
+    func macro(_ name: String, in package: String?) -> Value? {
+        guard let package else { return cachedMacros[name] ?? cachedGlobals[name] }
+        if package == "dbt" { return cachedGlobals[name] }
+        if package == project.file.name { return cachedMacros[name] }
+        return packageMacros[package]?[name]
+    }
+
+    /// `adapter.dispatch(name, namespace)`, with dbt-core's search: the project's `dispatch:` order for
+    /// the namespace, else the root project then the namespace's package; in each, `postgres__name`,
+    /// then `default__name`.
+    func dispatchMacro(_ name: String, namespace: String?) throws -> Value {
+        var search: [String?] = [nil]
+        if let namespace {
+            if let order = project.file.dispatch[namespace] { search = order }
+            else if namespace == "dbt" || namespaces[namespace] != nil { search = [project.file.name, namespace] }
+        }
+        var attempts: [String] = []
+        for package in search {
+            for prefix in ["postgres__", "default__"] {
+                attempts.append((package.map { $0 + "." } ?? "") + prefix + name)
+                if let found = macro(prefix + name, in: package) { return found }
+            }
+        }
+        // rops' copy of dbt's global macros keeps the PostgreSQL implementation under the plain name.
+        if search.contains(where: { $0 == nil || $0 == "dbt" }), let global = cachedGlobals[name] { return global }
+        throw HostError("In dispatch: No macro named '\(name)' found within namespace: '\(namespace ?? "None")'\n    Searched for: "
+                        + attempts.map { "'\($0)'" }.joined(separator: ", "))
+    }
+
+    /// The macro behind a generic test: `test_<name>` in the root project, then in the packages (or
+    /// in the one package of `package.name`), then a dbt built-in.
+    public func testMacro(_ testName: String) -> (macro: String, call: String)? {
+        let parts = testName.split(separator: ".", maxSplits: 1).map(String.init)
+        let name = "test_" + (parts.last ?? testName)
+        if parts.count == 2 {
+            return macro(name, in: parts[0]) != nil ? (name, parts[0] + "." + name) : nil
+        }
+        if cachedMacros[name] != nil { return (name, name) }
+        for package in project.packages where packageMacros[package.name]?[name] != nil { return (name, package.name + "." + name) }
+        return nil
     }
 
     /// Compiles every enabled model. Errors name the model file, line and cause.
@@ -159,17 +227,48 @@ public final class ProjectCompiler {
     /// run), `execute` is true.
     public func renderSnippet(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value] = [:],
                               runQuery: QueryRunner? = nil) throws -> String {
+        try Template(source: text, file: file, options: templateOptions)
+            .render(snippetContext(model, extra: extra, config: nil, runQuery: runQuery))
+    }
+
+    /// A test's SQL: `config` is the test's own (`config.get('where')` reads it), and what the test
+    /// macro sets with `{{ config(fail_calc=…) }}` comes back with the SQL, as dbt applies it.
+    public func renderTest(_ text: String, file: String, for model: CompiledModel?, extra: [String: Value],
+                           config: [String: Value], runQuery: QueryRunner? = nil) throws -> (sql: String, config: [String: Value]) {
+        let capture = Capture()
+        let sql = try Template(source: text, file: file, options: templateOptions)
+            .render(snippetContext(model, extra: extra, config: config, runQuery: runQuery, capture: capture))
+        return (sql, capture.config.reduce(into: [:]) { $0[NodeConfig.normalise($1.0)] = $1.1 })
+    }
+
+    /// A snippet's value with Jinja's native rendering: `ref('x')` gives the relation, `[1, 2]` a list.
+    public func renderNative(_ text: String, file: String, for model: CompiledModel?) throws -> Value {
+        try Template(source: text, file: file, options: templateOptions).renderNative(snippetContext(model, extra: [:], config: nil, runQuery: nil))
+    }
+
+    private func snippetContext(_ model: CompiledModel?, extra: [String: Value], config: [String: Value]?, runQuery: QueryRunner?,
+                                capture: Capture? = nil) -> [String: Value] {
         let placements = currentPlacements()
         var specific = renderFunctions(model?.model, config: model?.config ?? NodeConfig(), placements: placements,
                                        isIncremental: false, runQuery: runQuery)
+        if let config {
+            let capture = capture ?? Capture()
+            specific["config"] = Self.configObject({ capture.config.reduce(into: config) { $0[NodeConfig.normalise($1.0)] = $1.1 } },
+                                                   call: Function(name: "config") { a in
+                capture.config += a.keyword
+                if case .dict(let d)? = a.positional.first { for (k, v) in d.pairs { capture.config.append((k.stringValue ?? "", v)) } }
+                return .string("")
+            })
+        }
         specific.merge(extra) { $1 }
-        return try Template(source: text, file: file, options: templateOptions).render(renderContext(specific))
+        return renderContext(specific)
     }
 
     public var macroFunctions: [String: Value] { cachedMacros }
 
     /// The unique id of the model, seed or source at `relation` (`"schema"."name"`), if it is one of ours.
-    public func relationOwner(_ relation: String) -> String? {
+    public func relationOwner(_ rendered: String) -> String? {
+        let relation = Relation.withoutDatabase(rendered)
         if let model = compiled.values.first(where: { $0.relation == relation }) { return model.uniqueId }
         if let seed = seedPlacements.first(where: { Relation.quoted($0.value.schema, $0.value.identifier) == relation }) { return NodeID.seed(seed.key) }
         if let source = project.sources.first(where: { Relation.quoted($0.schema, $0.identifier) == relation }) { return source.uniqueId }
@@ -236,16 +335,17 @@ public final class ProjectCompiler {
     }
 
     private func discoveryFunctions(_ model: ModelNode, _ capture: Capture) -> [String: Value] {
-        [
+        var functions: [String: Value] = [
             "ref": .function(Function(name: "ref") { [unowned self] a in
                 let name = try self.refName(a, in: model)
                 capture.refs.append(name)
-                return Relation.object(schema: "__pending__", identifier: name, type: "table")
+                // dbt's parse phase hands out a real relation too, so packages' `_is_relation` checks pass.
+                return Relation.object(Relation.Path(database: self.targetDatabase, schema: self.project.file.defaultSchema, identifier: name), type: "table")
             }),
             "source": .function(Function(name: "source") { [unowned self] a in
                 let table = try self.sourceTable(a, in: model)
                 capture.sources.append(table.uniqueId)
-                return Relation.object(schema: table.schema, identifier: table.identifier, type: "table")
+                return self.sourceRelation(table)
             }),
             "config": Self.configObject({ capture.config.reduce(into: model.config.values) { $0[NodeConfig.normalise($1.0)] = $1.1 } },
                                         call: Function(name: "config") { a in
@@ -260,23 +360,34 @@ public final class ProjectCompiler {
                 if case .dict(let d)? = a.positional.first { for (k, v) in d.pairs { capture.config.append((k.stringValue ?? "", v)) } }
                 return .string("")
             }),
-            "this": Relation.object(schema: model.config.schema ?? project.file.defaultSchema, identifier: model.name, type: "table"),
+            "this": Relation.object(Relation.Path(database: targetDatabase, schema: model.config.schema ?? project.file.defaultSchema,
+                                                  identifier: model.name), type: "table"),
             "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(false) }),
-        ].merging(Self.execution(nil)) { $1 }
+            "model": modelObject(model, config: model.config),
+        ]
+        functions.merge(nodeFunctions(database: nil)) { $1 }
+        return functions
     }
 
-    /// `execute` and `run_query`, as dbt sets them: while parsing (here: compiling the whole project
-    /// up front, before any upstream table may exist) `execute` is false and `run_query` returns
-    /// none; when a model is rendered to run, both work against the run's database.
-    static func execution(_ runQuery: QueryRunner?) -> [String: Value] {
-        [
-            "execute": .bool(runQuery != nil),
-            "run_query": .function(Function(name: "run_query") { a in
-                guard let runQuery else { return .none }
-                guard let sql = a.value(0, "sql")?.stringValue else { throw HostError("run_query() takes the SQL to run") }
-                return try runQuery(sql)
-            }),
-        ]
+    /// What each node's render gets that depends on the database, as dbt sets it: while parsing
+    /// (here: compiling the whole project up front, before any upstream table may exist) `execute`
+    /// is false, `run_query` and `statement` do nothing and the adapter finds no relation or column;
+    /// when a node is rendered to run, all of them work against the run's database.
+    func nodeFunctions(database: QueryRunner?) -> [String: Value] {
+        var functions = StatementResults(database: database).functions
+        functions["execute"] = .bool(database != nil)
+        functions["run_query"] = .function(Function(name: "run_query") { a in
+            guard let database else { return .none }
+            guard let sql = a.value(0, "sql")?.stringValue else { throw HostError("run_query() takes the SQL to run") }
+            return try database(sql, [])
+        })
+        let adapter = AdapterObject(database: database, targetDatabase: targetDatabase, dispatch: { [unowned self] name, namespace in
+            try self.dispatchMacro(name, namespace: namespace)
+        }).make()
+        functions["adapter"] = adapter
+        // dbt's context has `load_relation` at the top level too.
+        if case .object(let box) = adapter { functions["load_relation"] = box.attributes["load_relation"] }
+        return functions
     }
 
     private func renderFunctions(_ model: ModelNode?, config: NodeConfig,
@@ -287,27 +398,56 @@ public final class ProjectCompiler {
                 let name = try self.refName(a, in: model)
                 guard let target = placements[name] else { throw HostError("ref('\(name)') points at a disabled model") }
                 if target.materialized == Materialization.ephemeral.rawValue {
-                    return Relation.object(schema: "", identifier: name, type: "cte", rendered: Self.cteName(name))
+                    return Relation.object(Relation.Path(database: nil, schema: nil, identifier: self.cteName(name)), type: "cte",
+                                           rendered: self.cteName(name))
                 }
-                return Relation.object(schema: target.schema, identifier: target.identifier,
+                return Relation.object(Relation.Path(database: self.targetDatabase, schema: target.schema, identifier: target.identifier),
                                        type: target.materialized == Materialization.view.rawValue ? "view" : "table")
             }),
             "source": .function(Function(name: "source") { [unowned self] a in
-                let table = try self.sourceTable(a, in: model)
-                return Relation.object(schema: table.schema, identifier: table.identifier, type: "table")
+                self.sourceRelation(try self.sourceTable(a, in: model))
             }),
             "config": Self.configObject({ config.values }, call: Function(name: "config") { _ in .string("") }),
             "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(isIncremental) }),
         ]
         if let model, let placement = placements[model.name] {
-            functions["this"] = Relation.object(schema: placement.schema, identifier: placement.identifier, type: "table")
+            functions["this"] = Relation.object(Relation.Path(database: targetDatabase, schema: placement.schema, identifier: placement.identifier),
+                                                type: placement.materialized == Materialization.view.rawValue ? "view" : "table")
+            functions["model"] = modelObject(model, config: config)
         }
-        functions.merge(Self.execution(runQuery)) { $1 }
+        functions.merge(nodeFunctions(database: runQuery)) { $1 }
         return functions
     }
 
+    func sourceRelation(_ table: SourceTable) -> Value {
+        Relation.object(Relation.Path(database: targetDatabase, schema: table.schema, identifier: table.identifier), type: "table")
+    }
+
+    /// dbt's `model`: the node being rendered, as a mapping of its fields.
+    func modelObject(_ model: ModelNode, config: NodeConfig) -> Value {
+        let configDict = Value.dict(config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        let fields: [String: Value] = [
+            "name": .string(model.name), "unique_id": .string(model.uniqueId), "resource_type": .string("model"),
+            "package_name": .string(model.package.isEmpty ? project.file.name : model.package),
+            "path": .string(model.folders.joined(separator: "/").isEmpty ? model.name + ".sql" : model.folders.joined(separator: "/") + "/" + model.name + ".sql"),
+            "original_file_path": .string(model.path), "raw_code": .string(model.rawSQL), "raw_sql": .string(model.rawSQL),
+            "fqn": .list(([model.package.isEmpty ? project.file.name : model.package] + model.folders + [model.name]).map(Value.string)),
+            "config": configDict, "tags": .list(config.tags.map(Value.string)), "alias": .string(config.alias ?? model.name),
+            "schema": .string(config.schema ?? project.file.defaultSchema), "database": targetDatabase.map(Value.string) ?? .none,
+            "description": .string(model.description), "meta": config.values["meta"] ?? .dict([]),
+        ]
+        let box = ObjectBox(typeName: "ModelNode", attributes: fields)
+        box.attributes["get"] = .function(Function(name: "get") { a in
+            guard let key = a.positional.first?.stringValue else { return .none }
+            return fields[key] ?? a.value(1, "default") ?? .none
+        })
+        box.isMapping = true
+        return .object(box)
+    }
+
     private func refName(_ a: Arguments, in model: ModelNode?) throws -> String {
-        // ref('model') or ref('package', 'model'): rops has no packages, so the last argument names the model.
+        // ref('model'), ref('package', 'model') or ref('model', v=2): model names are unique across
+        // the project and its packages, so the last positional argument names the model.
         guard let name = a.positional.last?.stringValue else { throw HostError("ref() takes a model name") }
         guard modelsByName[name] != nil || seedsByName[name] != nil else {
             var message = "ref('\(name)'): no model or seed named '\(name)'"
@@ -331,8 +471,6 @@ public final class ProjectCompiler {
         return found
     }
 
-    /// Functions every template sees: var, env_var, target, log, exceptions, tojson, adapter, dbt, and
-    /// the Python builtins dbt adds (DbtContext: zip, set, fromjson, run_started_at, modules, …).
     /// dbt's `config`: called, it sets configs (`{{ config(materialized='table') }}`); `config.get(key,
     /// default)` and `config.require(key)` read the node's configs, as macros and packages do.
     static func configObject(_ values: @escaping () -> [String: Value], call: Function) -> Value {
@@ -353,16 +491,23 @@ public final class ProjectCompiler {
         return .object(box)
     }
 
+    /// Functions every template sees: var, env_var, target, log, exceptions, tojson, the project
+    /// namespaces (`dbt`, `dbt_utils`, …), `api`, and the Python builtins dbt adds (DbtContext: zip,
+    /// set, fromjson, toyaml, local_md5, run_started_at, modules, …).
     func baseContext() -> [String: Value] {
         if let cachedBase { return cachedBase }
         let vars = project.file.vars.merging(context.cliVars) { $1 }
+        let packageVars = Dictionary(project.packages.map { ($0.name, $0.file.vars) }) { first, _ in first }
         let environment = context.environment
+        let log = context.log
         var base: [String: Value] = [
             "var": .function(Function(name: "var") { a in
                 guard let name = a.positional.first?.stringValue else { throw HostError("var() takes a name") }
                 if let value = vars[name] { return value }
+                // A package's own dbt_project.yml vars are its defaults.
+                for (_, scoped) in packageVars.sorted(by: { $0.key < $1.key }) { if let value = scoped[name] { return value } }
                 if a.positional.count > 1 { return a.positional[1] }
-                throw HostError("Required var '\(name)' not found in project.yml vars or --vars")
+                throw HostError("Required var '\(name)' not found in the project file's vars or --vars")
             }),
             "env_var": .function(Function(name: "env_var") { a in
                 guard let name = a.positional.first?.stringValue else { throw HostError("env_var() takes a name") }
@@ -373,53 +518,49 @@ public final class ProjectCompiler {
             "target": .object(ObjectBox(typeName: "Target", attributes: [
                 "name": .string(context.targetName), "schema": .string(project.file.defaultSchema),
                 "type": .string("postgres"), "threads": .int(context.threads), "profile_name": .string(project.file.name),
+                "database": context.database.map(Value.string) ?? .none, "dbname": context.database.map(Value.string) ?? .none,
             ])),
             "project_name": .string(project.file.name),
-            "log": .function(Function(name: "log") { _ in .string("") }),
+            "dbt_version": .string(Self.dbtVersion),
+            "log": .function(Function(name: "log") { a in
+                if a.value(1, "info")?.truthy == true { log(a.positional.first?.displayString ?? "") }
+                return .string("")
+            }),
             "exceptions": .object(ObjectBox(typeName: "Exceptions", attributes: [
                 "raise_compiler_error": .function(Function(name: "raise_compiler_error") { a in
                     throw HostError(a.positional.first.map { $0.displayString } ?? "compiler error")
                 }),
-                "warn": .function(Function(name: "warn") { _ in .string("") }),
+                "warn": .function(Function(name: "warn") { a in
+                    log("warning: " + (a.positional.first?.displayString ?? ""))
+                    return .string("")
+                }),
+                "raise_not_implemented": .function(Function(name: "raise_not_implemented") { a in
+                    throw HostError("not implemented: " + (a.positional.first?.displayString ?? ""))
+                }),
             ])),
             "tojson": .function(Function(name: "tojson") { a in
                 .string(JSONValue(template: a.positional.first ?? .none).compactText())
             }),
             "doc": .function(Function(name: "doc") { _ in .string("") }),
-            "adapter": .object(adapter()),
+            "api": .object(ObjectBox(typeName: "api", attributes: ["Relation": Relation.api, "Column": ColumnObject.api])),
+            "flags": .object(ObjectBox(typeName: "Flags", attributes: [
+                "WHICH": .string(context.command), "FULL_REFRESH": .bool(context.fullRefresh), "STORE_FAILURES": .bool(false),
+                "WARN_ERROR": .bool(false), "DEBUG": .bool(false), "EMPTY": .bool(false), "INTROSPECT": .bool(true),
+            ])),
             "dbt": .object(dbtNamespace),
         ]
+        for (name, box) in namespaces where base[name] == nil { base[name] = .object(box) }
         base.merge(DbtContext.builtins(runStartedAt: context.runStartedAt, invocationId: context.invocationId)) { $1 }
         cachedBase = base
         return base
     }
 
-    /// dbt's `adapter` for PostgreSQL, as far as it answers without a database: `dispatch` finds the
-    /// implementation of a macro for this adapter (`postgres__name`, else `default__name`, in the
-    /// project's macros, then dbt's global ones, whose plain `name` is already the PostgreSQL form);
-    /// `quote` quotes an identifier.
-    private func adapter() -> ObjectBox {
-        ObjectBox(typeName: "Adapter", attributes: [
-            "dispatch": .function(Function(name: "dispatch") { [unowned self] a in
-                guard let name = a.value(0, "macro_name")?.stringValue else { throw HostError("adapter.dispatch() takes a macro name") }
-                for candidate in ["postgres__" + name, "default__" + name] {
-                    if let found = self.cachedMacros[candidate] ?? self.cachedGlobals[candidate] { return found }
-                }
-                if let global = self.cachedGlobals[name] { return global }
-                let namespace = a.value(1, "macro_namespace")?.stringValue.map { ", '\($0)'" } ?? ""
-                throw HostError("adapter.dispatch('\(name)'\(namespace)) found no macro named postgres__\(name) or default__\(name)")
-            }),
-            "quote": .function(Function(name: "quote") { a in
-                guard let identifier = a.positional.first?.stringValue else { throw HostError("adapter.quote() takes an identifier") }
-                return .string(Relation.quoted(identifier))
-            }),
-            "type": .function(Function(name: "type") { _ in .string("postgres") }),
-        ])
-    }
+    /// The dbt-core release whose behaviour rops follows (what `dbt_version` says to templates).
+    public static let dbtVersion = "1.10.23"
 
     // MARK: - Ephemeral models
 
-    static func cteName(_ model: String) -> String { "__rops_ephemeral__" + model }
+    func cteName(_ model: String) -> String { (project.file.isDbtProject ? Self.dbtCTEPrefix : "__rops_ephemeral__") + model }
 
     /// Puts the ephemeral models a model reads (directly or through other ephemerals) in front of its
     /// SQL as CTEs, in dependency order.
@@ -434,7 +575,7 @@ public final class ProjectCompiler {
         }
         for ref in model.refs { visit(ref) }
         guard !order.isEmpty else { return model.compiledSQL }
-        let ctes = order.map { "\(Self.cteName($0)) as (\n\(all[$0]!.compiledSQL)\n)" }.joined(separator: ",\n")
+        let ctes = order.map { "\(cteName($0)) as (\n\(all[$0]!.compiledSQL)\n)" }.joined(separator: ",\n")
         let sql = model.compiledSQL
         if let range = Self.leadingWith(sql) {
             return String(sql[..<range.lowerBound]) + "with " + ctes + ",\n" + sql[range.upperBound...]

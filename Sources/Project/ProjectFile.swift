@@ -23,6 +23,10 @@ public struct ProjectFile: @unchecked Sendable {
     /// Where `{% docs %}` blocks are read from (`docs-paths`; by default every resource path, as in dbt).
     public let docsPaths: [String]
     public let targetPath: String
+    /// Where `rops deps` installs packages (`packages-install-path`, dbt's default `dbt_packages`).
+    public let packagesInstallPath: String
+    /// `dispatch:` search orders by macro namespace.
+    public let dispatch: [String: [String]]
     public let vars: [String: Value]
     /// The `models:` / `seeds:` / `data_tests:` config trees, with their file for error messages.
     let modelsConfig: Node?
@@ -43,7 +47,9 @@ public struct ProjectFile: @unchecked Sendable {
     ]
 
     /// Reads `<root>/project.yml`, else `<root>/dbt_project.yml`; nil when there is neither.
-    public static func load(projectRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectFile? {
+    /// `asPackage`: an installed package's project file, whose `profile:` is not the run's.
+    public static func load(projectRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            asPackage: Bool = false) throws -> ProjectFile? {
         let ropsPath = projectRoot + "/project.yml", dbtPath = projectRoot + "/dbt_project.yml"
         let manager = FileManager.default
         let (path, kind): (String, Kind)
@@ -72,7 +78,7 @@ public struct ProjectFile: @unchecked Sendable {
         var connection = try parseConnection(node("connection"), document: document)
         var defaultSchema = try document.string(node("schema"), "schema") ?? "public"
         var threads = node("threads")?.int
-        if kind == .dbt, let profileName = try document.string(node("profile"), "profile") {
+        if kind == .dbt, !asPackage, let profileName = try document.string(node("profile"), "profile") {
             if let profile = try DbtProfiles.load(profileName, projectRoot: projectRoot, environment: environment) {
                 connection = profile.connection
                 defaultSchema = profile.schema ?? defaultSchema
@@ -86,12 +92,24 @@ public struct ProjectFile: @unchecked Sendable {
         let resourcePaths = modelPaths + seedPaths + macroPaths + testPaths
             + (try paths(["analysis-paths"], "analyses")) + (try paths(["snapshot-paths"], "snapshots"))
         let docsPaths = node("docs-paths") == nil ? resourcePaths : try paths(["docs-paths"], "docs")
+        var dispatch: [String: [String]] = [:]
+        if let entries = node("dispatch") {
+            for entry in try document.sequence(entries, "dispatch") {
+                guard let namespace = entry.mapping?["macro_namespace"]?.string,
+                      let order = entry.mapping?["search_order"]?.sequence?.compactMap(\.string) else {
+                    throw document.error(entry, "a `dispatch:` entry needs `macro_namespace:` and a `search_order:` list")
+                }
+                dispatch[namespace] = order
+            }
+        }
         return ProjectFile(
             root: projectRoot, path: path, kind: kind, name: name, connection: connection,
             defaultSchema: defaultSchema, threads: threads,
             modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths,
             docsPaths: ProjectCompiler.unique(docsPaths),
             targetPath: try document.string(node("target-path"), "target-path") ?? "target",
+            packagesInstallPath: try document.string(node("packages-install-path"), "packages-install-path") ?? "dbt_packages",
+            dispatch: dispatch,
             vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
             testsConfig: node("data_tests") ?? node("tests"), document: document)
     }

@@ -8,73 +8,104 @@ public enum ProjectLoader {
         guard let file = try ProjectFile.load(projectRoot: root, environment: environment) else {
             throw ProjectError(file: root, message: "no project.yml (or dbt_project.yml) here; run rops in a project folder or pass --project-dir")
         }
-        var models: [ModelNode] = []
-        var propertyFiles: [String] = []
-        for modelPath in file.modelPaths {
-            for relative in files(under: root + "/" + modelPath) {
-                let full = root + "/" + modelPath + "/" + relative
-                if relative.hasSuffix(".sql") {
-                    let components = relative.split(separator: "/").map(String.init)
-                    let name = String(components.last!.dropLast(4))
-                    let sql = try read(full, display: modelPath + "/" + relative)
-                    models.append(ModelNode(name: name, path: modelPath + "/" + relative, folders: Array(components.dropLast()), rawSQL: sql))
-                } else if relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
-                    propertyFiles.append(modelPath + "/" + relative)
-                }
-            }
+        let packages = try InstalledPackages.load(for: file, environment: environment)
+        var nodes = try nodes(of: file, under: "", package: file.name)
+        for package in packages {
+            let prefix = file.packagesInstallPath + "/" + URL(fileURLWithPath: package.root).lastPathComponent + "/"
+            let found = try Self.nodes(of: package.file, under: prefix, package: package.name)
+            nodes.models += found.models
+            nodes.seeds += found.seeds
+            nodes.macroFiles += found.macroFiles
+            nodes.singular += found.singular
+            nodes.propertyFiles += found.propertyFiles
         }
+        var (models, seeds) = (nodes.models, nodes.seeds)
         try rejectDuplicates(models.map { ($0.name, $0.path) }, kind: "model")
 
-        var seeds: [SeedNode] = []
-        for seedPath in file.seedPaths {
-            for relative in files(under: root + "/" + seedPath) {
-                if relative.hasSuffix(".csv") {
-                    let name = String(relative.split(separator: "/").last!.dropLast(4))
-                    seeds.append(SeedNode(name: name, path: seedPath + "/" + relative))
-                } else if relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
-                    propertyFiles.append(seedPath + "/" + relative)
-                }
-            }
-        }
-        var macroFiles: [MacroFile] = []
-        for macroPath in file.macroPaths {
-            for relative in files(under: root + "/" + macroPath) where relative.hasSuffix(".sql") {
-                macroFiles.append(MacroFile(path: macroPath + "/" + relative,
-                                            source: try read(root + "/" + macroPath + "/" + relative, display: macroPath + "/" + relative)))
-            }
-        }
-        var singular: [SingularTest] = []
-        for testPath in file.testPaths {
-            for relative in files(under: root + "/" + testPath) where relative.hasSuffix(".sql") {
-                if relative.hasPrefix("generic/") {
-                    macroFiles.append(MacroFile(path: testPath + "/" + relative,
-                                                source: try read(root + "/" + testPath + "/" + relative, display: testPath + "/" + relative)))
-                } else {
-                    singular.append(SingularTest(name: String(relative.split(separator: "/").last!.dropLast(4)),
-                                                 path: testPath + "/" + relative,
-                                                 rawSQL: try read(root + "/" + testPath + "/" + relative, display: testPath + "/" + relative)))
-                }
-            }
-        }
-
         var properties = PropertiesReader(root: root, file: file)
-        for path in propertyFiles { try properties.read(path) }
-        try properties.apply(to: &models, seeds: &seeds)
-        let folderConfig = FolderConfig(file: file, models: models, seeds: seeds)
+        for path in nodes.propertyFiles { try properties.read(path) }
+        let warnings = try properties.apply(to: &models, seeds: &seeds)
+        let packageFiles = Dictionary(packages.map { ($0.name, $0.file) }) { first, _ in first }
+        let folderConfig = FolderConfig(file: file, models: models.filter { $0.package == file.name },
+                                        seeds: seeds.filter { $0.package == file.name })
         try folderConfig.validate()
         for i in models.indices {
-            var config = folderConfig.modelDefaults(for: models[i])
+            var config = folderConfig.modelDefaults(for: models[i], packageFile: packageFiles[models[i].package])
             config.merge(properties.modelConfigs[models[i].name] ?? [])
             models[i].config = config
         }
         for i in seeds.indices {
-            var config = folderConfig.seedDefaults(for: seeds[i])
+            var config = folderConfig.seedDefaults(for: seeds[i], packageFile: packageFiles[seeds[i].package])
             config.merge(properties.seedConfigs[seeds[i].name] ?? [])
             seeds[i].config = config
         }
-        return Project(file: file, models: models.sorted { $0.path < $1.path }, sources: properties.sources,
-                       seeds: seeds.sorted { $0.path < $1.path }, macroFiles: macroFiles.sorted { $0.path < $1.path },
-                       singularTests: singular.sorted { $0.path < $1.path }, docs: try docBlocks(root: root, file: file))
+        var project = Project(file: file, models: models.sorted { $0.path < $1.path }, sources: properties.sources,
+                              seeds: seeds.sorted { $0.path < $1.path }, macroFiles: nodes.macroFiles.sorted { $0.path < $1.path },
+                              singularTests: nodes.singular.sorted { $0.path < $1.path }, docs: try docBlocks(root: root, file: file))
+        project.packages = packages
+        project.warnings = warnings
+        return project
+    }
+
+    struct FoundNodes {
+        var models: [ModelNode] = []
+        var seeds: [SeedNode] = []
+        var macroFiles: [MacroFile] = []
+        var singular: [SingularTest] = []
+        var propertyFiles: [String] = []
+    }
+
+    /// The model, seed, macro and test files of one project (the root, or a package under `prefix`),
+    /// with paths relative to the root project.
+    static func nodes(of file: ProjectFile, under prefix: String, package: String) throws -> FoundNodes {
+        var found = FoundNodes()
+        let root = file.root
+        for modelPath in file.modelPaths {
+            for relative in files(under: root + "/" + modelPath) {
+                let display = prefix + modelPath + "/" + relative
+                if relative.hasSuffix(".sql") {
+                    let components = relative.split(separator: "/").map(String.init)
+                    var model = ModelNode(name: String(components.last!.dropLast(4)), path: display, folders: Array(components.dropLast()),
+                                          rawSQL: try read(root + "/" + modelPath + "/" + relative, display: display))
+                    model.package = package
+                    found.models.append(model)
+                } else if relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
+                    found.propertyFiles.append(display)
+                }
+            }
+        }
+        for seedPath in file.seedPaths {
+            for relative in files(under: root + "/" + seedPath) {
+                if relative.hasSuffix(".csv") {
+                    var seed = SeedNode(name: String(relative.split(separator: "/").last!.dropLast(4)), path: prefix + seedPath + "/" + relative)
+                    seed.package = package
+                    seed.seedPath = prefix + seedPath
+                    found.seeds.append(seed)
+                } else if relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
+                    found.propertyFiles.append(prefix + seedPath + "/" + relative)
+                }
+            }
+        }
+        for macroPath in file.macroPaths {
+            for relative in files(under: root + "/" + macroPath) where relative.hasSuffix(".sql") {
+                let display = prefix + macroPath + "/" + relative
+                found.macroFiles.append(MacroFile(path: display, source: try read(root + "/" + macroPath + "/" + relative, display: display), package: package))
+            }
+        }
+        for testPath in file.testPaths {
+            for relative in files(under: root + "/" + testPath) {
+                let display = prefix + testPath + "/" + relative
+                guard relative.hasSuffix(".sql") else { continue }
+                let source = try read(root + "/" + testPath + "/" + relative, display: display)
+                if relative.hasPrefix("generic/") {
+                    found.macroFiles.append(MacroFile(path: display, source: source, package: package))
+                } else {
+                    found.singular.append(SingularTest(name: String(relative.split(separator: "/").last!.dropLast(4)),
+                                                       path: display, rawSQL: source, package: package))
+                }
+            }
+        }
+        return found
     }
 
     /// The `{% docs %}` blocks of the Markdown files under the docs paths; a name used twice is an error.

@@ -136,28 +136,35 @@ struct PropertiesReader {
         }
     }
 
-    /// Puts descriptions, columns and tests on the models they describe; YAML naming a model that does
-    /// not exist is an error (with the nearest name).
-    func apply(to models: inout [ModelNode], seeds: inout [SeedNode]) throws {
-        for (name, (properties, path)) in modelEntries {
+    /// Puts descriptions, columns and tests on the models they describe. YAML naming a model that does
+    /// not exist is an error in a rops project (with the nearest name) and a warning in a dbt project,
+    /// as dbt-core only warns about it; the warnings are returned.
+    func apply(to models: inout [ModelNode], seeds: inout [SeedNode]) throws -> [ProjectError] {
+        var warnings: [ProjectError] = []
+        for (name, (properties, path)) in modelEntries.sorted(by: { $0.key < $1.key }) {
             guard let index = models.firstIndex(where: { $0.name == name }) else {
                 var message = "properties for a model named '\(name)', but there is no such model"
                 if let suggestion = closest(name, among: models.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
-                throw ProjectError(file: path, line: properties.line, message: message)
+                let problem = ProjectError(file: path, line: properties.line, message: message)
+                if file.isDbtProject { warnings.append(problem); continue }
+                throw problem
             }
             models[index].description = properties.description
             models[index].columns = properties.columns
             models[index].tests = properties.tests
             models[index].propertiesFile = path
         }
-        for (name, (properties, path)) in seedEntries {
+        for (name, (properties, path)) in seedEntries.sorted(by: { $0.key < $1.key }) {
             guard let index = seeds.firstIndex(where: { $0.name == name }) else {
-                throw ProjectError(file: path, line: properties.line, message: "properties for a seed named '\(name)', but there is no seeds/\(name).csv")
+                let problem = ProjectError(file: path, line: properties.line, message: "properties for a seed named '\(name)', but there is no seeds/\(name).csv")
+                if file.isDbtProject { warnings.append(problem); continue }
+                throw problem
             }
             seeds[index].description = properties.description
             seeds[index].columns = properties.columns
             seeds[index].tests = properties.tests
         }
+        return warnings
     }
 }
 

@@ -47,8 +47,10 @@ public struct BuildOperation {
     public func run(delegate: OperationDelegate) throws -> BuildOutcome {
         let start = Date()
         let threads = database.threads(request.threads)
-        let session = try ProjectSession(root: projectRoot, context: try CompileSettings.context(
-            vars: request.vars, fullRefresh: request.fullRefresh, threads: threads))
+        var context = try CompileSettings.context(vars: request.vars, fullRefresh: request.fullRefresh, threads: threads)
+        context.database = database.targetDatabase
+        context.command = request.withSeeds ? "build" : "run"
+        let session = try ProjectSession(root: projectRoot, context: context)
         try Artifacts.ensureWritable(session.targetPath)
         let dsn = try database.connectionString()
         let lock = try database.lockProject(for: request.withSeeds ? "build" : "run")

@@ -23,6 +23,30 @@ public struct DatabaseSession: Sendable {
 
     public var databaseName: String { projectFile?.name ?? "rops" }
 
+    /// The database the connection names (what dbt projects print in relations and `target.database`):
+    /// the DSN's `dbname` or URL path, else the embedded cluster's database.
+    public var targetDatabase: String? {
+        guard let dsn = resolved.dsn else { return LocalCluster.databaseName(for: databaseName) }
+        return Self.databaseName(inDSN: dsn)
+    }
+
+    static func databaseName(inDSN dsn: String) -> String? {
+        if dsn.hasPrefix("postgres://") || dsn.hasPrefix("postgresql://") {
+            guard let components = URLComponents(string: dsn) else { return nil }
+            if let fromQuery = components.queryItems?.first(where: { $0.name == "dbname" })?.value { return fromQuery }
+            let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            return path.isEmpty ? components.user : path.removingPercentEncoding ?? path
+        }
+        var user: String?
+        for pair in dsn.split(separator: " ") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "dbname" { return parts[1] }
+            if parts[0] == "user" { user = parts[1] }
+        }
+        return user
+    }
+
     /// The project's `threads:`, else `fallback`.
     public func threads(_ requested: Int?, fallback: Int = 4) -> Int { requested ?? projectFile?.threads ?? fallback }
 

@@ -14,6 +14,11 @@ public struct ProjectSession {
     public init(root: String, context: CompileContext) throws {
         let t0 = Date()
         project = try ProjectLoader.load(root: root)
+        for warning in project.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        var context = context
+        if context.database == nil, project.file.isDbtProject {
+            context.database = (try? DatabaseSession(projectRoot: root, databaseURL: context.databaseURL, note: { _ in }))?.targetDatabase
+        }
         let t1 = Date()
         compiler = try ProjectCompiler(project: project, context: context)
         let t2 = Date()

@@ -26,7 +26,10 @@ public struct TestOperation {
 
     public func run(delegate: OperationDelegate) throws -> (results: [TestResult], seconds: Double) {
         let start = Date()
-        let session = try ProjectSession(root: projectRoot, context: try CompileSettings.context(vars: request.vars))
+        var context = try CompileSettings.context(vars: request.vars)
+        context.database = database.targetDatabase
+        context.command = "test"
+        let session = try ProjectSession(root: projectRoot, context: context)
         let tests = try TestSelection.tests(session: session, selection: request.selection)
         try Artifacts.writeCompiled(tests, project: session.project, target: session.targetPath)
         let dsn = try database.connectionString()

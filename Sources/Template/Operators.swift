@@ -111,7 +111,9 @@ enum Operators {
         case (.dict(let x), .dict(let y)):
             guard x.count == y.count else { return false }
             return x.pairs.allSatisfy { pair in y.get(pair.0).map { equal($0, pair.1) } ?? false }
-        case (.object(let x), .object(let y)): return x === y
+        case (.object(let x), .object(let y)):
+            if let a = x.identity, let b = y.identity { return x.typeName == y.typeName && a == b }
+            return x === y
         case (.function(let x), .function(let y)): return x === y
         default: return false
         }

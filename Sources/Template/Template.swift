@@ -36,6 +36,21 @@ public final class Template: @unchecked Sendable {
         return output
     }
 
+    /// Jinja's native rendering (dbt renders test arguments so): a template that is one `{{ expression }}`
+    /// gives that expression's value (a relation from `ref()`, a list, a number); any other renders to text.
+    public func renderNative(_ context: [String: Value] = [:]) throws -> Value {
+        guard nodes.count == 1, case .output(let expr) = nodes[0] else { return .string(try render(context)) }
+        let globals = Frame(Builtins.globals.merging(context) { $1 }, parent: nil)
+        let evaluator = Evaluator(strictUndefined: options.strictUndefined, limits: options.limits)
+        evaluator.currentSource = source
+        evaluator.renderGlobals = globals
+        do {
+            return try evaluator.evaluate(expr, Frame(parent: globals))
+        } catch let error as EvaluationError {
+            throw source.templateError(error)
+        }
+    }
+
     /// Runs the template and returns its top-level names (macros and `set` variables), like
     /// Jinja's `make_module`: how a macro file's macros become callable from models.
     public func module(_ context: [String: Value] = [:]) throws -> [String: Value] {

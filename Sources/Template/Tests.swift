@@ -21,7 +21,12 @@ enum Tests {
         case "boolean": if case .bool = value { return true } else { return false }
         case "true": if case .bool(true) = value { return true } else { return false }
         case "false": if case .bool(false) = value { return true } else { return false }
-        case "mapping": if case .dict = value { return true } else { return false }
+        case "mapping":
+            switch value {
+            case .dict: return true
+            case .object(let o): return o.isMapping
+            default: return false
+            }
         case "iterable": return value.iterationItems() != nil && !value.isUndefined
         case "sequence":
             switch value { case .string, .list, .tuple, .dict: return true; default: return false }

@@ -155,6 +155,7 @@ enum HashKey: Hashable {
     case double(Double)
     case string(String)
     case tuple([HashKey])
+    case object(type: String, identity: String)
 
     init?(_ value: Value) {
         switch value {
@@ -167,6 +168,9 @@ enum HashKey: Hashable {
             var keys: [HashKey] = []
             for item in t { guard let k = HashKey(item) else { return nil }; keys.append(k) }
             self = .tuple(keys)
+        case .object(let box):
+            guard let identity = box.identity else { return nil }
+            self = .object(type: box.typeName, identity: identity)
         default: return nil
         }
     }
@@ -184,6 +188,11 @@ public final class ObjectBox {
     public let isNamespace: Bool
     /// What `obj(...)` does, for callable objects (a recursive `loop`, dbt's `this`-like helpers).
     public var callable: Function?
+    /// Value identity for objects Python compares and hashes by value (a dbt Relation by its path):
+    /// equal identities make equal objects, and an object with one can be a dict key or set member.
+    public var identity: String?
+    /// Whether `is mapping` holds (dbt's Relation is a mapping of its fields).
+    public var isMapping = false
 
     public init(typeName: String, attributes: [String: Value] = [:], rendered: String? = nil,
                 iterable: [Value]? = nil, isNamespace: Bool = false) {
@@ -225,9 +234,15 @@ public final class Function {
         self.body = { arguments, _ in try body(arguments) }
     }
 
-    init(name: String, evaluatorBody: @escaping (Arguments, Evaluator) throws -> Value) {
+    /// A host function that calls back into the template (a `caller()`, a macro it was given).
+    public init(name: String, evaluatorBody: @escaping (Arguments, Evaluator) throws -> Value) {
         self.name = name
         self.body = evaluatorBody
+    }
+
+    /// Calls the function on behalf of a host function that was given `evaluator`.
+    public func call(_ arguments: Arguments, _ evaluator: Evaluator) throws -> Value {
+        try body(arguments, evaluator)
     }
 }
 

@@ -6,7 +6,7 @@ import Session
 /// Options every command that touches a project or a database accepts.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("project-dir"), help: ArgumentHelp(
-        "The project folder (holding project.yml).", discussion: "Default: the nearest folder upward from here that has a project.yml, else the current folder.",
+        "The project folder (holding project.yml or dbt_project.yml).", discussion: "Default: the nearest folder upward from here that has one, else the current folder.",
         valueName: "path"))
     var projectDir: String?
 
@@ -21,7 +21,9 @@ struct GlobalOptions: ParsableArguments {
         let cwd = FileManager.default.currentDirectoryPath
         var folder = URL(fileURLWithPath: cwd)
         while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.path + "/project.yml") { return folder.path }
+            for name in ["project.yml", "dbt_project.yml"] where FileManager.default.fileExists(atPath: folder.path + "/" + name) {
+                return folder.path
+            }
             folder.deleteLastPathComponent()
         }
         return cwd

@@ -31,7 +31,7 @@ final class BuildUnitTests: XCTestCase {
 
     func testRunQueryGivesAnAgateTableOfARealResult() throws {
         let connection = try TestDatabase.connect()
-        let table = try QueryTable.runner(connection)("select 1 as id, 'a' as name union all select 2, null order by id")
+        let table = try QueryTable.runner(connection)("select 1 as id, 'a' as name union all select 2, null order by id", [])
         let rendered = try Template(source: "{% for row in t.rows %}{{ row.id }}:{{ row['name'] }};{% endfor %}|{{ t.column_names | join(',') }}"
                                     + "|{{ t.columns['id'].values() | join('+') }}|{{ t.columns[1].values()[0] }}")
             .render(["t": table])
