@@ -28,6 +28,12 @@ public enum QueryTable {
         }
         let columnsObject = ObjectBox(typeName: "MappedSequence",
                                       attributes: Dictionary(zip(result.columns, columns)) { first, _ in first }, iterable: columns)
+        // agate's MappedSequence: keys(), values(), items() as well as lookups by name and position.
+        columnsObject.attributes["keys"] = .function(Function(name: "keys") { _ in .tuple(result.columns.map(Value.string)) })
+        columnsObject.attributes["values"] = .function(Function(name: "values") { _ in .tuple(columns) })
+        columnsObject.attributes["items"] = .function(Function(name: "items") { _ in
+            .list(zip(result.columns, columns).map { .tuple([.string($0), $1]) })
+        })
         return .object(ObjectBox(typeName: "Table", attributes: [
             "rows": .list(rows),
             "columns": .object(columnsObject),

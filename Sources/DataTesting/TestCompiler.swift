@@ -67,9 +67,13 @@ public struct TestCompiler {
             throw ProjectError(file: spec.file, line: spec.line, message: message)
         }
         let whereClause = spec.config["where"].flatMap(\.stringValue)
+        // A test of an ephemeral model reads its CTE, put in front of the test's SQL as dbt does.
+        let ephemeral = model?.materialization == .ephemeral ? model!.name : nil
+        let testedRelation = ephemeral.map(compiler.ephemeralName) ?? relation
         // dbt's get_where_subquery: the model, or `(select * from <model> where …) dbt_subquery`.
-        let relationValue = try relationObject(relation, spec: spec, model: model)
-        let filteredModel: Value = whereClause.map { .string("(select * from \(relation) where \($0)) dbt_subquery") } ?? relationValue
+        let relationValue = ephemeral == nil ? try relationObject(testedRelation, spec: spec, model: model)
+            : Relation.object(schema: "", identifier: testedRelation, type: "cte", rendered: testedRelation)
+        let filteredModel: Value = whereClause.map { .string("(select * from \(testedRelation) where \($0)) dbt_subquery") } ?? relationValue
         var variables: [String: Value] = ["model": filteredModel]
         if let column = spec.column { variables["column_name"] = .string(column) }
         var dependsOn: Set<String> = [attachedTo]
@@ -92,7 +96,9 @@ public struct TestCompiler {
                 screen = DataTest.Screen(relation: relation, failingRows: whereClause.map { "(\($0)) and (\(rendered))" } ?? rendered)
             }
             if let builtin {
-                sql = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)
+                let rendered = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)
+                sql = ephemeral.map { compiler.injectEphemerals(into: rendered, reading: [$0]) } ?? rendered
+                if ephemeral != nil { screen = nil }
             } else {
                 var call = "{{ \(custom!.call)(model=__rops_model"
                 var extra: [String: Value] = ["__rops_model": filteredModel]
@@ -107,13 +113,10 @@ public struct TestCompiler {
                 call += ") }}"
                 let config = spec.config
                 let rendered = try compiler.renderTest(call, file: spec.file, for: model, extra: extra, config: config)
-                sql = rendered.sql
+                sql = ephemeral.map { compiler.injectEphemerals(into: rendered.sql, reading: [$0]) } ?? rendered.sql
                 macroConfig = rendered.config
                 // Rendered again when it runs: test macros read the database (`execute` is true then).
-                let compiler = self.compiler, file = spec.file
-                runtime = DataTest.RuntimeSQL { runQuery in
-                    try compiler.renderTest(call, file: file, for: model, extra: extra, config: config, runQuery: runQuery).sql
-                }
+                runtime = Self.runtime(compiler, call, file: spec.file, model: model, extra: extra, config: config, ephemeral: ephemeral)
             }
         } catch {
             throw ProjectError(file: spec.file, line: spec.line, message: "test '\(spec.testName)' on \(attachedName): \(error)")
@@ -142,6 +145,15 @@ public struct TestCompiler {
         test.runtime = runtime
         test.failCalc = config["fail_calc"]?.stringValue
         return test
+    }
+
+    private static func runtime(_ compiler: ProjectCompiler, _ call: String, file: String, model: CompiledModel?, extra: [String: Value],
+                                config: [String: Value], ephemeral: String?) -> DataTest.RuntimeSQL {
+        DataTest.RuntimeSQL { runQuery in
+            let sql = try compiler.renderTest(call, file: file, for: model, extra: extra, config: config, runQuery: runQuery).sql
+            guard let ephemeral else { return sql }
+            return compiler.injectEphemerals(into: sql, reading: [ephemeral])
+        }
     }
 
     /// dbt-core's name for a generic test: `<namespace>_<test>_<target>_<arguments>`, each argument
@@ -227,17 +239,28 @@ public struct TestCompiler {
 
     // MARK: - Singular tests
 
-    private func compileSingular(_ test: SingularTest) throws -> DataTest {
-        let config = project.file.testDefaults(forFile: test.path)
-        let sql = try compiler.renderSnippet(test.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines), file: test.path, for: nil)
+    private func compileSingular(_ test: SingularTest) throws -> DataTest? {
+        let defaults = project.file.testDefaults(forFile: test.path)
+        let source = test.rawSQL.trimmingCharacters(in: .whitespacesAndNewlines)
+        let rendered = try compiler.renderTest(source, file: test.path, for: nil, extra: [:], config: defaults)
+        let config = defaults.merging(rendered.config) { $1 }
+        if config["enabled"].map({ !$0.truthy }) == true { return nil }
         var dependsOn: [String] = []
-        for (name, model) in compiler.compiled where sql.contains(model.relation) { dependsOn.append(NodeID.model(name)) }
-        return DataTest(name: Self.sanitise(test.name), kind: "singular", testName: test.name, attachedTo: nil, column: nil,
-                        dependsOn: dependsOn.sorted(), sql: sql, file: test.path, line: 1,
-                        severity: (config["severity"]?.stringValue ?? "error").lowercased(),
-                        errorIf: try Threshold(config["error_if"]?.displayString ?? "!=0"), warnIf: try Threshold(config["warn_if"]?.displayString ?? "!=0"),
-                        limit: config["limit"]?.intValue, storeFailures: config["store_failures"]?.truthy ?? false,
-                        auditSchema: project.file.defaultSchema + "_audit", tags: NodeConfig.stringList(config["tags"]))
+        for (name, model) in compiler.compiled where rendered.sql.contains(model.relation) { dependsOn.append(NodeID.model(name)) }
+        var result = DataTest(name: Self.sanitise(test.name), kind: "singular", testName: test.name, attachedTo: nil, column: nil,
+                              dependsOn: dependsOn.sorted(), sql: rendered.sql, file: test.path, line: 1,
+                              severity: (config["severity"]?.stringValue ?? "error").lowercased(),
+                              errorIf: try Threshold(config["error_if"]?.displayString ?? "!=0"), warnIf: try Threshold(config["warn_if"]?.displayString ?? "!=0"),
+                              limit: config["limit"]?.intValue, storeFailures: config["store_failures"]?.truthy ?? false,
+                              auditSchema: project.file.defaultSchema + (project.file.isDbtProject ? "_dbt_test__audit" : "_audit"),
+                              tags: NodeConfig.stringList(config["tags"]))
+        result.failCalc = config["fail_calc"]?.stringValue
+        // Rendered again when it runs, with `execute` true (tests that query the database while rendering).
+        let compiler = self.compiler, file = test.path
+        result.runtime = DataTest.RuntimeSQL { runQuery in
+            try compiler.renderTest(source, file: file, for: nil, extra: [:], config: defaults, runQuery: runQuery).sql
+        }
+        return result
     }
 
     static func sanitise(_ name: String) -> String {

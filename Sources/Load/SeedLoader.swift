@@ -17,13 +17,19 @@ public struct SeedLoader {
     let identifier: String
     let projectRoot: String
     let connection: PostgresConnection
+    /// A dbt project's seed, loaded as dbt-core loads it: agate's types (integer, float8, date,
+    /// timestamp, boolean, text), `null` and empty fields as NULL, column names as PostgreSQL folds
+    /// them unless `quote_columns` keeps them as written.
+    let dbtSemantics: Bool
 
-    public init(seed: SeedNode, schema: String, identifier: String, projectRoot: String, connection: PostgresConnection) {
+    public init(seed: SeedNode, schema: String, identifier: String, projectRoot: String, connection: PostgresConnection,
+                dbtSemantics: Bool = false) {
         self.seed = seed
         self.schema = schema
         self.identifier = identifier
         self.projectRoot = projectRoot
         self.connection = connection
+        self.dbtSemantics = dbtSemantics
     }
 
     public func run() throws -> Result {
@@ -33,22 +39,32 @@ public struct SeedLoader {
         // Pass 1: header and the values' types.
         var names: [String] = []
         var inference: [TypeInference] = []
+        var dbtInference: [DbtSeedTypes] = []
         var problems: [String] = []
+        let quoteColumns = seed.config["quote_columns"]?.truthy ?? false
+        let dbt = dbtSemantics
         try CSVScanner(options: options).scan(try FileBlocks(path: path), expectedFields: nil, onHeader: { header in
-            names = ColumnNames.unique(header)
+            names = dbt ? DbtSeedTypes.names(header, quoted: quoteColumns) : ColumnNames.unique(header)
             inference = Array(repeating: TypeInference(), count: header.count)
+            dbtInference = Array(repeating: DbtSeedTypes(), count: header.count)
             return header.count
         }, onRecord: { record in
-            for i in 0..<record.count { inference[i].observe(record.field(i)) }
+            for i in 0..<record.count {
+                if dbt { dbtInference[i].observe(record.field(i)) } else { inference[i].observe(record.field(i)) }
+            }
         }, onReject: { problems.append("line \($0.line): \($0.reason.rawValue) (\($0.detail))") })
         if !problems.isEmpty {
             throw StructuralError(file: seed.path, message: "seed files must be clean CSV; " + problems.prefix(5).joined(separator: "; "))
         }
         var declared: [String: String] = [:]
         if case .dict(let types)? = seed.config["column_types"] {
-            for (key, value) in types.pairs { declared[ColumnNames.normalise(key.displayString)] = value.displayString }
+            for (key, value) in types.pairs {
+                declared[dbt ? key.displayString.lowercased() : ColumnNames.normalise(key.displayString)] = value.displayString
+            }
         }
-        let types = zip(names, inference).map { name, inferred in (name, declared[name] ?? inferred.sqlType) }
+        let types = names.indices.map { i in
+            (names[i], declared[dbt ? names[i].lowercased() : names[i]] ?? (dbt ? dbtInference[i].sqlType : inference[i].sqlType))
+        }
         let staged = identifier + "__rops_seed"
         let rows: Int = try connection.transaction {
             try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
@@ -57,7 +73,7 @@ public struct SeedLoader {
             let copied = try connection.copyIn("copy \(SQLText.qualified(schema, staged)) from stdin") { writer in
                 var out: [UInt8] = []
                 try CSVScanner(options: options).scan(try FileBlocks(path: path), expectedFields: nil, onHeader: { _ in nil }, onRecord: { record in
-                    record.appendCopyText(into: &out)
+                    if dbt { DbtSeedTypes.appendCopyText(record, into: &out) } else { record.appendCopyText(into: &out) }
                     out.append(CopyText.newline)
                     if out.count > 1 << 20 { try writer.write(out); out.removeAll(keepingCapacity: true) }
                 }, onReject: { _ in })
@@ -93,6 +109,67 @@ extension SeedLoader {
             select a.attname || ' ' || format_type(a.atttypid, a.atttypmod) as column from pg_attribute a
             where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped order by a.attnum
             """, [relation]).compactMap { $0["column"].string }
+    }
+}
+
+/// dbt-core's seed typing (its agate type tester and dbt-postgres' type names): numbers are
+/// `integer`, or `float8` when any has decimals; `%Y-%m-%d` dates; `%Y-%m-%d %H:%M:%S` and ISO
+/// timestamps; `true`/`false`; else `text`. `null` and empty fields are NULL and fit any type.
+struct DbtSeedTypes {
+    private var canNumber = true, hasDecimals = false, canDate = true, canTimestamp = true, canBool = true
+    private var seen = false
+
+    static func isNull(_ value: String?) -> Bool {
+        guard let value else { return true }
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty || trimmed.lowercased() == "null"
+    }
+
+    mutating func observe(_ value: String?) {
+        guard !Self.isNull(value), let value else { return }
+        seen = true
+        if canNumber {
+            if TypeInference.matches(value, #"^[-+]?(\d+(\.\d*)?|\.\d+)$"#) {
+                // agate's MaxPrecision: any digit after the point (even `1.0`) makes it a float.
+                if let dot = value.firstIndex(of: "."), value.index(after: dot) < value.endIndex { hasDecimals = true }
+            } else {
+                canNumber = false
+            }
+        }
+        if canDate && !TypeInference.matches(value, #"^\d{4}-\d{1,2}-\d{1,2}$"#) { canDate = false }
+        if canTimestamp && !TypeInference.matches(value, #"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"#) {
+            canTimestamp = false
+        }
+        if canBool && !["true", "false"].contains(value.lowercased()) { canBool = false }
+    }
+
+    var sqlType: String {
+        guard seen else { return "integer" }
+        if canNumber { return hasDecimals ? "float8" : "integer" }
+        if canDate { return "date" }
+        if canTimestamp { return "timestamp without time zone" }
+        if canBool { return "boolean" }
+        return "text"
+    }
+
+    /// Header names: as written when quoted, else folded to lower case as PostgreSQL folds an
+    /// unquoted identifier; duplicates get a suffix.
+    static func names(_ header: [String], quoted: Bool) -> [String] {
+        var seen: [String: Int] = [:]
+        return header.map { raw in
+            let name = quoted ? raw : raw.lowercased()
+            let count = seen[name, default: 0]
+            seen[name] = count + 1
+            return count == 0 ? name : "\(name)_\(count + 1)"
+        }
+    }
+
+    static func appendCopyText(_ record: CSVScanner.Record, into out: inout [UInt8]) {
+        for i in 0..<record.count {
+            if i > 0 { out.append(CopyText.tab) }
+            let field = record.field(i)
+            if isNull(field) { CopyText.appendNull(&out) } else { CopyText.append(field!, into: &out) }
+        }
     }
 }
 

@@ -21,7 +21,7 @@ enum DbtContext {
                 guard let items = (a.positional.first ?? .list([])).iterationItems() else { throw HostError("set() takes an iterable") }
                 var distinct: [Value] = []
                 for item in items where !distinct.contains(where: { $0.isEqual(to: item) }) { distinct.append(item) }
-                return .list(distinct)
+                return .list(ListBox(distinct, isSet: true))
             }),
             "fromjson": .function(Function(name: "fromjson") { a in
                 guard let text = a.value(0, "string")?.stringValue, let data = text.data(using: .utf8),

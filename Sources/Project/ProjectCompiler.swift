@@ -26,6 +26,8 @@ public final class ProjectCompiler {
     /// One namespace object per project (the root and each package), filled once its macros are parsed.
     private var namespaces: [String: ObjectBox] = [:]
     public private(set) var compiled: [String: CompiledModel] = [:]
+    /// The compiled models before ephemeral CTEs were put in (what gets injected into readers).
+    private var preInjected: [String: CompiledModel] = [:]
     /// Seed name → where `rops seed` puts it.
     public private(set) var seedPlacements: [String: (schema: String, identifier: String)] = [:]
     /// Descriptions as written in YAML → as shown (their `{{ doc('…') }}` and other Jinja rendered).
@@ -166,7 +168,9 @@ public final class ProjectCompiler {
                                                 seedRefs: Set(uniqueRefs.filter { seedsByName[$0] != nil && modelsByName[$0] == nil }),
                                                 sources: Self.unique(sources), compiledSQL: sql)
         }
-        for name in results.keys { results[name]!.compiledSQL = inlineEphemerals(results[name]!, all: results) }
+        let preInjected = results
+        for name in results.keys { results[name]!.compiledSQL = inlineEphemerals(results[name]!, all: preInjected) }
+        self.preInjected = preInjected
         compiled = results
         try renderDescriptions()
         return enabled.map { results[$0.name]! }
@@ -565,6 +569,18 @@ public final class ProjectCompiler {
     /// Puts the ephemeral models a model reads (directly or through other ephemerals) in front of its
     /// SQL as CTEs, in dependency order.
     func inlineEphemerals(_ model: CompiledModel, all: [String: CompiledModel]) -> String {
+        injectEphemerals(into: model.compiledSQL, reading: model.refs, all: all)
+    }
+
+    /// `sql` (a test's, say) with the ephemeral models it reads put in front as CTEs.
+    public func injectEphemerals(into sql: String, reading refs: [String]) -> String {
+        injectEphemerals(into: sql, reading: refs, all: preInjected.isEmpty ? compiled : preInjected)
+    }
+
+    /// The CTE name a reader of ephemeral model `name` selects from.
+    public func ephemeralName(_ name: String) -> String { cteName(name) }
+
+    private func injectEphemerals(into sql: String, reading refs: [String], all: [String: CompiledModel]) -> String {
         var order: [String] = []
         var seen: Set<String> = []
         func visit(_ name: String) {
@@ -573,10 +589,21 @@ public final class ProjectCompiler {
             for ref in node.refs { visit(ref) }
             order.append(name)
         }
-        for ref in model.refs { visit(ref) }
-        guard !order.isEmpty else { return model.compiledSQL }
+        for ref in refs { visit(ref) }
+        guard !order.isEmpty else { return sql }
+        if project.file.isDbtProject {
+            // dbt-core's _inject_ctes_into_sql, to the byte: after an existing `with` (its whitespace
+            // kept) `<ctes>, `; else `with <ctes> ` before the first token.
+            let ctes = order.map { " \(cteName($0)) as (\n\(all[$0]!.compiledSQL)\n)" }.joined(separator: ", ")
+            if let range = Self.leadingWith(sql) {
+                let rest = sql[range.upperBound...]
+                let space = rest.prefix(while: \.isWhitespace)
+                return String(sql[..<range.upperBound]) + space + ctes + ", " + rest.dropFirst(space.count)
+            }
+            let space = sql.prefix(while: \.isWhitespace)
+            return String(space) + "with" + ctes + " " + sql.dropFirst(space.count)
+        }
         let ctes = order.map { "\(cteName($0)) as (\n\(all[$0]!.compiledSQL)\n)" }.joined(separator: ",\n")
-        let sql = model.compiledSQL
         if let range = Self.leadingWith(sql) {
             return String(sql[..<range.lowerBound]) + "with " + ctes + ",\n" + sql[range.upperBound...]
         }

@@ -1,3 +1,4 @@
+import Build
 import Foundation
 import Load
 import PostgresClient
@@ -23,11 +24,28 @@ public enum SeedOperation {
         for seed in seeds {
             let start = Date()
             let placement = session.compiler.seedPlacements[seed.name] ?? (session.compiler.seedSchema(seed), seed.name)
+            if seed.config["enabled"].map({ !$0.truthy }) == true { continue }
             let result = try SeedLoader(seed: seed, schema: placement.schema, identifier: placement.identifier,
-                                        projectRoot: session.project.root, connection: connection).run()
+                                        projectRoot: session.project.root, connection: connection,
+                                        dbtSemantics: session.project.file.isDbtProject).run()
+            try runHooks(seed, placement: placement, session: session, connection: connection)
             delegate.handle(.seedLoaded(result, seconds: Date().timeIntervalSince(start)))
             results.append(result)
         }
         return results
+    }
+
+    /// A seed's `post-hook`s, rendered with `this` as the seed's relation and `execute` true.
+    static func runHooks(_ seed: SeedNode, placement: (schema: String, identifier: String), session: ProjectSession,
+                         connection: PostgresConnection) throws {
+        let hooks = NodeConfig.stringList(seed.config["post_hook"])
+        guard !hooks.isEmpty else { return }
+        let this = Relation.object(schema: placement.schema, identifier: placement.identifier, type: "table",
+                                   database: session.compiler.targetDatabase)
+        for hook in hooks {
+            let sql = try session.compiler.renderSnippet(hook, file: seed.path, for: nil, extra: ["this": this],
+                                                         runQuery: QueryTable.runner(connection))
+            if !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try connection.execute(sql) }
+        }
     }
 }

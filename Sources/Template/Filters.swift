@@ -56,12 +56,13 @@ enum Filters {
         case "sort": return .list(try sort(try sequence(value), reverse: a.value(0, "reverse")?.truthy ?? false,
                                            caseSensitive: a.value(1, "case_sensitive")?.truthy ?? false,
                                            attribute: a.value(2, "attribute"), evaluator))
-        case "select", "reject": return .list(try select(try sequence(value), a, keep: name == "select", attribute: nil, evaluator))
+        // Jinja's map, select and reject start with `if value:`, so none or an empty value gives nothing.
+        case "select", "reject": return .list(try select(try lazySequence(value), a, keep: name == "select", attribute: nil, evaluator))
         case "selectattr", "rejectattr":
             guard let attribute = a.positional.first else { throw EvaluationError("\(name) needs an attribute name") }
-            return .list(try select(try sequence(value), Arguments(Array(a.positional.dropFirst()), keyword: a.keyword),
+            return .list(try select(try lazySequence(value), Arguments(Array(a.positional.dropFirst()), keyword: a.keyword),
                                     keep: name == "selectattr", attribute: attribute, evaluator))
-        case "map": return .list(try map(try sequence(value), a, evaluator))
+        case "map": return .list(try map(try lazySequence(value), a, evaluator))
         case "sum":
             var total: Value = a.value(1, "start") ?? .int(0)
             for item in try sequence(value) {
@@ -130,6 +131,11 @@ enum Filters {
                                                        "indent", "center", "wordcount", "as_text"]
 
     static func str(_ value: Value) -> String { PythonFormatting.str(value) }
+
+    static func lazySequence(_ value: Value) throws -> [Value] {
+        if case .undefined = value { return try sequence(value) }
+        return value.truthy ? try sequence(value) : []
+    }
 
     static func sequence(_ value: Value) throws -> [Value] {
         guard let items = value.iterationItems() else { throw EvaluationError("'\(value.typeName)' object is not iterable") }

@@ -106,7 +106,11 @@ enum Operators {
         case (.double(let x), .double(let y)): return x == y
         case (.double(let x), .int), (.double(let x), .bool): return x == Double(b.intValue!)
         case (.int, .double(let y)), (.bool, .double(let y)): return Double(a.intValue!) == y
-        case (.list(let x), .list(let y)): return x === y || sequenceEqual(x.items, y.items)
+        case (.list(let x), .list(let y)):
+            if x.isSet || y.isSet {
+                return x.items.count == y.items.count && x.items.allSatisfy { item in y.items.contains { equal($0, item) } }
+            }
+            return x === y || sequenceEqual(x.items, y.items)
         case (.tuple(let x), .tuple(let y)): return sequenceEqual(x, y)
         case (.dict(let x), .dict(let y)):
             guard x.count == y.count else { return false }

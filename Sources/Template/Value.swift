@@ -95,7 +95,9 @@ public enum Value: @unchecked Sendable {
 /// A mutable list shared by reference.
 public final class ListBox {
     public var items: [Value]
-    public init(_ items: [Value]) { self.items = items }
+    /// A Python set (from `set()`): compared without regard to order.
+    public var isSet = false
+    public init(_ items: [Value], isSet: Bool = false) { self.items = items; self.isSet = isSet }
 }
 
 /// A mutable, insertion-ordered dict shared by reference.
