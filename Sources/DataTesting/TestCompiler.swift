@@ -57,7 +57,10 @@ public struct TestCompiler {
         // Project `data_tests:` defaults, then the test's own `config:`.
         let spec = spec.withDefaults(project.file.testDefaults(forFile: spec.file))
         if spec.config["enabled"].map({ !$0.truthy }) == true { return nil }
-        let testName = BuiltinTests.aliases[spec.testName] ?? spec.testName
+        // In a dbt project a test an installed package defines (dbt_utils.expression_is_true) runs
+        // that package's macro, as dbt-core does; rops' own implementations stand in otherwise.
+        let packaged = project.file.isDbtProject && compiler.testMacro(spec.testName) != nil
+        let testName = packaged ? spec.testName : BuiltinTests.aliases[spec.testName] ?? spec.testName
         let builtin = project.file.isDbtProject && compiler.testMacro(testName) != nil ? nil : BuiltinTests.templates[testName]
         let custom = builtin == nil ? compiler.testMacro(testName) : nil
         guard builtin != nil || custom != nil else {

@@ -520,8 +520,9 @@ public final class ProjectCompiler {
                 throw HostError("Env var required but not provided: '\(name)'")
             }),
             "target": .object(ObjectBox(typeName: "Target", attributes: [
-                "name": .string(context.targetName), "schema": .string(project.file.defaultSchema),
-                "type": .string("postgres"), "threads": .int(context.threads), "profile_name": .string(project.file.name),
+                "name": .string(project.file.profileTarget ?? context.targetName), "schema": .string(project.file.defaultSchema),
+                "type": .string("postgres"), "threads": .int(context.threads),
+                "profile_name": .string(project.file.profileName ?? project.file.name), "target_name": .string(project.file.profileTarget ?? context.targetName),
                 "database": context.database.map(Value.string) ?? .none, "dbname": context.database.map(Value.string) ?? .none,
             ])),
             "project_name": .string(project.file.name),

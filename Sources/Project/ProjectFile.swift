@@ -16,6 +16,9 @@ public struct ProjectFile: @unchecked Sendable {
     /// The schema for models without a `schema` config (dbt: the profile target's schema).
     public let defaultSchema: String
     public let threads: Int?
+    /// A dbt project's profile name and the target chosen in it (`target.profile_name`, `target.name`).
+    public var profileName: String?
+    public var profileTarget: String?
     public let modelPaths: [String]
     public let seedPaths: [String]
     public let macroPaths: [String]
@@ -78,11 +81,14 @@ public struct ProjectFile: @unchecked Sendable {
         var connection = try parseConnection(node("connection"), document: document)
         var defaultSchema = try document.string(node("schema"), "schema") ?? "public"
         var threads = node("threads")?.int
-        if kind == .dbt, !asPackage, let profileName = try document.string(node("profile"), "profile") {
+        var profileTarget: String?
+        let profileName = try document.string(node("profile"), "profile")
+        if kind == .dbt, !asPackage, let profileName {
             if let profile = try DbtProfiles.load(profileName, projectRoot: projectRoot, environment: environment) {
                 connection = profile.connection
                 defaultSchema = profile.schema ?? defaultSchema
                 threads = threads ?? profile.threads
+                profileTarget = profile.target
             }
         }
         let modelPaths = try paths(["model-paths", "source-paths"], "models")
@@ -104,7 +110,7 @@ public struct ProjectFile: @unchecked Sendable {
         }
         return ProjectFile(
             root: projectRoot, path: path, kind: kind, name: name, connection: connection,
-            defaultSchema: defaultSchema, threads: threads,
+            defaultSchema: defaultSchema, threads: threads, profileName: profileName, profileTarget: profileTarget,
             modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths,
             docsPaths: ProjectCompiler.unique(docsPaths),
             targetPath: try document.string(node("target-path"), "target-path") ?? "target",
@@ -134,6 +140,7 @@ enum DbtProfiles {
         let connection: ConnectionProfile
         let schema: String?
         let threads: Int?
+        let target: String
     }
 
     static func load(_ name: String, projectRoot: String, environment: [String: String]) throws -> Profile? {
@@ -179,6 +186,6 @@ enum DbtProfiles {
         if let database = try field("dbname") ?? field("database") { keywords.append(("dbname", database)) }
         if let sslmode = try field("sslmode") { keywords.append(("sslmode", sslmode)) }
         return Profile(connection: ConnectionProfile(url: nil, keywords: keywords), schema: try field("schema"),
-                       threads: Int(try field("threads") ?? ""))
+                       threads: Int(try field("threads") ?? ""), target: target)
     }
 }

@@ -127,14 +127,19 @@ public enum Artifacts {
 
     /// `target/compiled/<project>/<model path>` for each model.
     public static func writeCompiled(_ models: [CompiledModel], project: Project, target: String) throws {
+        try writeCompiled(models.map { ($0.model.path, $0.compiledSQL) }, project: project, target: target)
+    }
+
+    /// The SQL each model ran with (rendered with the database at hand, as dbt-core's target/compiled holds it).
+    public static func writeCompiled(_ rendered: [(path: String, sql: String)], project: Project, target: String) throws {
         var folders: Set<String> = []
-        for model in models {
-            let path = target + "/compiled/" + project.file.name + "/" + model.model.path
+        for (modelPath, sql) in rendered {
+            let path = target + "/compiled/" + project.file.name + "/" + modelPath
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             if folders.insert(folder).inserted {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
-            try writeText(model.compiledSQL, to: path)
+            try writeText(sql, to: path)
         }
     }
 

@@ -72,6 +72,9 @@ public struct BuildOperation {
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
                                                describe: session.compiler.description), to: session.targetPath + "/manifest.json")
         let results = try runner.run(ids)
+        try Artifacts.writeCompiled(results.compactMap { result in
+            result.compiledSQL.flatMap { sql in session.model(result.id).map { ($0.model.path, sql) } }
+        }, project: session.project, target: session.targetPath)
         let seconds = Date().timeIntervalSince(start)
         let tests = schedule?.results ?? []
         var runResults = Artifacts.runResults(results, elapsed: seconds, arguments: CommandLine.arguments)
