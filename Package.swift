@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PostgresClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["rops", "TestSupport", "LocalPostgres"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "PackagesTests", dependencies: ["Packages", "Project"]),
         .testTarget(name: "DocsTests", dependencies: ["Docs"]),
         .testTarget(name: "GeneratorTests", dependencies: ["rops-datagen", "TestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),

@@ -64,6 +64,13 @@ enum PythonYAML {
         }
     }
 
+    private static func isCollection(_ value: Value) -> Bool {
+        switch value {
+        case .list, .tuple, .dict: return true
+        default: return false
+        }
+    }
+
     private static func isEmptyCollection(_ value: Value) -> Bool {
         switch value {
         case .list(let l): return l.items.isEmpty
@@ -82,13 +89,12 @@ enum PythonYAML {
             if items.isEmpty { lines.append(pad + (inline.map { $0 + " " } ?? "") + "[]"); return }
             if let inline { lines.append(pad + inline) }
             for item in items {
-                if case .dict = item, !isEmptyCollection(item) {
+                if isCollection(item) && !isEmptyCollection(item) {
+                    // A mapping or list inside a list starts on the dash's line: `- k: 1` / `- - 1`.
                     var nested: [String] = []
                     emit(item, indent: indent + 2, into: &nested, inline: nil)
                     nested[0] = pad + "- " + nested[0].dropFirst(indent + 2)
                     lines += nested
-                } else if !isEmptyCollection(item), item.iterationItems() != nil, item.stringValue == nil {
-                    emit(item, indent: indent, into: &lines, inline: "-")
                 } else {
                     lines.append(pad + "- " + scalarOrEmpty(item))
                 }

@@ -33,7 +33,9 @@ enum PythonRegex {
 
     private static func functions(pattern fixed: String?, flags fixedFlags: Int) -> [String: Value] {
         // Module functions take (pattern, string, …); a compiled pattern's methods take (string, …).
-        func split(_ a: Arguments) throws -> (NSRegularExpression, [Value], Arguments) {
+        // `flagsAt`: where a module function takes its flags positionally after the pattern
+        // (`re.search(p, s, flags)`: 1; `re.sub(p, r, s, count, flags)`: 3).
+        func split(_ a: Arguments, flagsAt: Int = 1) throws -> (NSRegularExpression, [Value], Arguments) {
             var rest = a.positional
             let pattern: String
             var flags = fixedFlags
@@ -41,7 +43,7 @@ enum PythonRegex {
                 guard let first = rest.first?.stringValue ?? a.value(0, "pattern")?.stringValue else { throw HostError("re: a pattern is needed") }
                 pattern = first
                 if !rest.isEmpty { rest.removeFirst() }
-                flags = a.keyword.first { $0.0 == "flags" }?.1.intValue ?? flags
+                flags = a.keyword.first { $0.0 == "flags" }?.1.intValue ?? (flagsAt < rest.count ? rest[flagsAt].intValue : nil) ?? flags
             }
             return (try regex(pattern, flags: flags), rest, a)
         }
@@ -50,7 +52,7 @@ enum PythonRegex {
         }
         return [
             "sub": .function(Function(name: "sub") { a in
-                let (regex, rest, args) = try split(a)
+                let (regex, rest, args) = try split(a, flagsAt: 3)
                 let replacement = text(rest, 0, args, "repl"), subject = text(rest, 1, args, "string")
                 let count = (rest.count > 2 ? rest[2].intValue : args.keyword.first { $0.0 == "count" }?.1.intValue) ?? 0
                 return .string(substitute(regex, in: subject, with: replacement, count: count))
