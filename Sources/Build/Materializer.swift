@@ -33,6 +33,7 @@ struct Materializer {
         case .materializedView: return try materializedView()
         case .ephemeral: return MaterializationResult(message: "ephemeral (inlined where it is used)", rowsAffected: nil)
         case .operation: return try operation()
+        case .snapshot: return try SnapshotBuilder(connection: connection, model: model, sql: sql).run()
         }
     }
 

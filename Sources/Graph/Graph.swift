@@ -2,7 +2,7 @@ import Foundation
 
 /// The kinds of node a project graph holds.
 public enum ResourceType: String, Sendable, CaseIterable {
-    case model, seed, source, test
+    case model, seed, source, test, snapshot
 }
 
 /// What the graph needs to know about a node.

@@ -19,6 +19,14 @@ struct FolderConfig {
         return config
     }
 
+    /// A snapshot's defaults: `snapshots:` in the project file, under `materialized: snapshot`.
+    func snapshotDefaults(for model: ModelNode) -> NodeConfig {
+        var config = NodeConfig()
+        config.set("materialized", .string(Materialization.snapshot.rawValue))
+        config.merge(defaults(tree: file.snapshotsConfig, path: model.folders + [model.name]).values.map { ($0.key, $0.value) })
+        return config
+    }
+
     func seedDefaults(for seed: SeedNode, packageFile: ProjectFile? = nil) -> NodeConfig {
         let inside = seed.seedPath.isEmpty ? String(seed.path.split(separator: "/").dropFirst().joined(separator: "/"))
                                            : String(seed.path.dropFirst(seed.seedPath.count + 1))

@@ -5,6 +5,8 @@ import Foundation
 public enum Materialization: String, Sendable, CaseIterable {
     case view, table, incremental, ephemeral, operation
     case materializedView = "materialized_view"
+    /// SCD type 2 history of a query's rows (dbt's snapshots), kept across builds.
+    case snapshot
 
     /// Relations PostgreSQL drops or leaves stale when something they read is replaced: a build of
     /// that input rebuilds them too.

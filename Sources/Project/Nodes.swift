@@ -35,6 +35,8 @@ public struct ModelNode: Sendable {
     public let rawSQL: String
     /// The project it comes from: the root project's name, or an installed package's.
     public var package: String = ""
+    /// A snapshot (`{% snapshot %}` block or a YAML `snapshots:` entry): built as SCD type 2 history.
+    public var isSnapshot = false
     public var description: String = ""
     public var columns: [ColumnDefinition] = []
     public var tests: [TestSpec] = []

@@ -314,6 +314,8 @@ public final class ProjectCompiler {
     }
 
     private func schemaName(for model: ModelNode, config: NodeConfig) throws -> String {
+        // A snapshot's legacy `target_schema` is used as written (dbt does not pass it through generate_schema_name).
+        if model.isSnapshot, let target = config["target_schema"]?.stringValue { return target }
         if macros.origins["generate_schema_name"] != nil {
             let node = Value.object(ObjectBox(typeName: "Node", attributes: [
                 "name": .string(model.name), "path": .string(model.path), "fqn": .list(([project.file.name] + model.folders + [model.name]).map { .string($0) }),

@@ -23,6 +23,7 @@ public struct ProjectFile: @unchecked Sendable {
     public let seedPaths: [String]
     public let macroPaths: [String]
     public let testPaths: [String]
+    public let snapshotPaths: [String]
     /// Where `{% docs %}` blocks are read from (`docs-paths`; by default every resource path, as in dbt).
     public let docsPaths: [String]
     public let targetPath: String
@@ -35,6 +36,7 @@ public struct ProjectFile: @unchecked Sendable {
     let modelsConfig: Node?
     let seedsConfig: Node?
     let testsConfig: Node?
+    let snapshotsConfig: Node?
     let document: YAMLDocument
 
     static let connectionKeys: Set<String> = ["url", "host", "hostaddr", "port", "user", "password", "dbname",
@@ -95,6 +97,7 @@ public struct ProjectFile: @unchecked Sendable {
         let seedPaths = try paths(["seed-paths", "data-paths"], "seeds")
         let macroPaths = try paths(["macro-paths"], "macros")
         let testPaths = try paths(["test-paths"], "tests")
+        let snapshotPaths = try paths(["snapshot-paths"], "snapshots")
         let resourcePaths = modelPaths + seedPaths + macroPaths + testPaths
             + (try paths(["analysis-paths"], "analyses")) + (try paths(["snapshot-paths"], "snapshots"))
         let docsPaths = node("docs-paths") == nil ? resourcePaths : try paths(["docs-paths"], "docs")
@@ -111,13 +114,13 @@ public struct ProjectFile: @unchecked Sendable {
         return ProjectFile(
             root: projectRoot, path: path, kind: kind, name: name, connection: connection,
             defaultSchema: defaultSchema, threads: threads, profileName: profileName, profileTarget: profileTarget,
-            modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths,
+            modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths, snapshotPaths: snapshotPaths,
             docsPaths: ProjectCompiler.unique(docsPaths),
             targetPath: try document.string(node("target-path"), "target-path") ?? "target",
             packagesInstallPath: try document.string(node("packages-install-path"), "packages-install-path") ?? "dbt_packages",
             dispatch: dispatch,
             vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
-            testsConfig: node("data_tests") ?? node("tests"), document: document)
+            testsConfig: node("data_tests") ?? node("tests"), snapshotsConfig: node("snapshots"), document: document)
     }
 
     static func parseConnection(_ node: Node?, document: YAMLDocument) throws -> ConnectionProfile? {

@@ -24,13 +24,21 @@ public enum ProjectLoader {
 
         var properties = PropertiesReader(root: root, file: file)
         for path in nodes.propertyFiles { try properties.read(path) }
+        // dbt 1.9's YAML snapshots: `snapshots: [{name, relation: ref('x'), config}]`.
+        for (name, relation) in properties.snapshotRelations.sorted(by: { $0.key < $1.key }) {
+            var node = ModelNode(name: name, path: relation.file, folders: [], rawSQL: "select * from {{ \(relation.expression) }}")
+            node.package = file.name
+            node.isSnapshot = true
+            models.append(node)
+        }
         let warnings = try properties.apply(to: &models, seeds: &seeds)
         let packageFiles = Dictionary(packages.map { ($0.name, $0.file) }) { first, _ in first }
-        let folderConfig = FolderConfig(file: file, models: models.filter { $0.package == file.name },
+        let folderConfig = FolderConfig(file: file, models: models.filter { $0.package == file.name && !$0.isSnapshot },
                                         seeds: seeds.filter { $0.package == file.name })
         try folderConfig.validate()
         for i in models.indices {
-            var config = folderConfig.modelDefaults(for: models[i], packageFile: packageFiles[models[i].package])
+            var config = models[i].isSnapshot ? folderConfig.snapshotDefaults(for: models[i])
+                : folderConfig.modelDefaults(for: models[i], packageFile: packageFiles[models[i].package])
             config.merge(properties.modelConfigs[models[i].name] ?? [])
             models[i].config = config
         }
@@ -83,6 +91,21 @@ public enum ProjectLoader {
                     found.seeds.append(seed)
                 } else if relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
                     found.propertyFiles.append(prefix + seedPath + "/" + relative)
+                }
+            }
+        }
+        for snapshotPath in file.snapshotPaths {
+            for relative in files(under: root + "/" + snapshotPath) {
+                let display = prefix + snapshotPath + "/" + relative
+                if relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") { found.propertyFiles.append(display); continue }
+                guard relative.hasSuffix(".sql") else { continue }
+                let source = try read(root + "/" + snapshotPath + "/" + relative, display: display)
+                let folders = Array(relative.split(separator: "/").map(String.init).dropLast())
+                for block in try SnapshotBlocks.parse(source, path: display) {
+                    var node = ModelNode(name: block.name, path: display, folders: folders, rawSQL: block.body)
+                    node.package = package
+                    node.isSnapshot = true
+                    found.models.append(node)
                 }
             }
         }

@@ -9,6 +9,8 @@ struct PropertiesReader {
     private(set) var sources: [SourceTable] = []
     private(set) var modelConfigs: [String: [(String, Value)]] = [:]
     private(set) var seedConfigs: [String: [(String, Value)]] = [:]
+    /// YAML snapshots' `relation:` (`ref('x')`, `source('s', 't')`) by snapshot name.
+    private(set) var snapshotRelations: [String: (expression: String, file: String)] = [:]
     private var modelEntries: [String: (ModelProperties, String)] = [:]
     private var seedEntries: [String: (ModelProperties, String)] = [:]
 
@@ -21,7 +23,7 @@ struct PropertiesReader {
 
     static let topKeys: Set<String> = ["version", "models", "sources", "seeds", "macros", "snapshots", "analyses",
                                        "exposures", "metrics", "semantic_models", "saved_queries", "groups", "unit_tests", "data_tests"]
-    static let modelKeys: Set<String> = ["name", "description", "config", "columns", "tests", "data_tests", "docs", "meta",
+    static let modelKeys: Set<String> = ["name", "description", "config", "columns", "tests", "data_tests", "docs", "meta", "relation",
                                          "latest_version", "versions", "access", "group", "constraints", "deprecation_date",
                                          "tags", "time_spine"]
     static let columnKeys: Set<String> = ["name", "description", "data_type", "tests", "data_tests", "meta", "tags", "quote",
@@ -46,6 +48,12 @@ struct PropertiesReader {
             case "models": try readModels(entry.value, document, into: &modelEntries, configs: &modelConfigs, kind: "model")
             case "seeds": try readModels(entry.value, document, into: &seedEntries, configs: &seedConfigs, kind: "seed")
             case "sources": try readSources(entry.value, document)
+            case "snapshots":
+                for item in try document.sequence(entry.value, "`snapshots:`") {
+                    guard let fields = item.mapping, let name = fields["name"]?.string, let relation = fields["relation"]?.string else { continue }
+                    snapshotRelations[name] = (relation.trimmingCharacters(in: .whitespaces), document.path)
+                }
+                try readModels(entry.value, document, into: &modelEntries, configs: &modelConfigs, kind: "snapshot")
             default: break
             }
         }

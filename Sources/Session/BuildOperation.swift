@@ -1,6 +1,7 @@
 import Build
 import DataTesting
 import Foundation
+import Graph
 import PostgresClient
 import Project
 
@@ -14,6 +15,8 @@ public struct BuildRequest: Sendable {
     /// `rops build`: seeds first, and each model's tests right after it.
     public var withSeeds = false
     public var withTests = false
+    /// What to build: models (`rops run`), snapshots (`rops snapshot`), or both (`rops build`).
+    public var resourceTypes: Set<ResourceType> = [.model]
 
     public init() {}
 }
@@ -62,7 +65,7 @@ public struct BuildOperation {
         if let schedule { schedule.runUpfrontTests(on: try PostgresConnection(dsn)) }
         let runner = makeRunner(session, dsn: dsn, threads: threads, delegate: delegate)
         if let schedule { runner.afterModel = { model, connection in schedule.runTests(of: model, on: connection) } }
-        let selected = Set(try session.selectedModels(request.selection))
+        let selected = Set(try session.selected(request.selection, resourceTypes: request.resourceTypes))
         let ids = runner.closure(of: selected)
         if ids.count > selected.count {
             delegate.handle(.note("also rebuilding \(ids.count - selected.count) dependent view(s)/operation(s) that a replaced relation would leave stale"))

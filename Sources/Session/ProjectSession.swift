@@ -33,7 +33,7 @@ public struct ProjectSession {
 
     public static func graphNodes(project: Project, models: [CompiledModel]) -> [GraphNode] {
         models.map { model in
-            GraphNode(id: model.uniqueId, name: model.name, resourceType: .model, path: model.model.path,
+            GraphNode(id: model.uniqueId, name: model.name, resourceType: model.model.isSnapshot ? .snapshot : .model, path: model.model.path,
                       fqn: [project.file.name] + model.model.folders + [model.name], tags: model.config.tags,
                       materialized: model.materialized, dependsOn: model.dependsOn)
         } + project.seeds.map { seed in

@@ -19,7 +19,7 @@ struct Rops: ParsableCommand {
         views that read it until they are rebuilt, so a build never takes data away from readers.
         """,
         version: "0.1.0",
-        subcommands: [LoadCommand.self, SeedCommand.self, RunCommand.self, TestCommand.self, BuildCommand.self,
+        subcommands: [LoadCommand.self, SeedCommand.self, RunCommand.self, TestCommand.self, BuildCommand.self, SnapshotCommand.self,
                       CompileCommand.self, ListCommand.self, ShowCommand.self, DocsCommand.self, DBCommand.self, DebugCommand.self,
                       DepsCommand.self, MenuCommand.self]
     )

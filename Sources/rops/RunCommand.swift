@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graph
 import Session
 
 /// Options of `rops run` and `rops build`.
@@ -39,15 +40,40 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Record the history of the selected snapshots (SCD type 2, as dbt's snapshots).",
+        discussion: """
+        A snapshot is a `{% snapshot name %} select … {% endsnapshot %}` block under snapshots/ (or a YAML \
+        `snapshots:` entry with `relation:`), configured with `unique_key`, `strategy: timestamp` and \
+        `updated_at`, or `strategy: check` and `check_cols`, and `hard_deletes` (ignore, invalidate, \
+        new_record). Each run closes the current row of every key that changed (dbt_valid_to) and adds \
+        its new version; the table keeps dbt's columns dbt_scd_id, dbt_updated_at, dbt_valid_from, \
+        dbt_valid_to. `rops build` runs snapshots too, in dependency order.
+        """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var selection: SelectionArguments
+    @OptionGroup var runArguments: RunArguments
+
+    func run() throws {
+        try ModelBuild(options: options, selection: selection, arguments: runArguments, withSeedsAndTests: false,
+                       resourceTypes: [.snapshot]).run()
+    }
+}
+
 /// The shared body of run and build: the request from the flags, one `BuildOperation`, the summary.
 struct ModelBuild {
     let options: GlobalOptions
     let selection: SelectionArguments
     let arguments: RunArguments
     let withSeedsAndTests: Bool
+    var resourceTypes: Set<ResourceType>? = nil
 
     func run() throws {
         var request = BuildRequest()
+        request.resourceTypes = resourceTypes ?? (withSeedsAndTests ? [.model, .snapshot] : [.model])
         (request.selection, request.vars, request.threads) = (selection.selection, selection.vars, arguments.threads)
         (request.failFast, request.fullRefresh) = (arguments.failFast, arguments.fullRefresh)
         (request.withSeeds, request.withTests) = (withSeedsAndTests, withSeedsAndTests)
