@@ -61,8 +61,26 @@ public struct SourceTable: Sendable {
     public let loader: Value?
     public let file: String
     public let line: Int?
+    /// `freshness:` (the table's, else its source's; `freshness: null` turns it off).
+    public var freshness: SourceFreshness? = nil
+    /// `loaded_at_field:`; without one, `rops source freshness` reads the loader's `rops_meta.loads`.
+    public var loadedAtField: String? = nil
 
     public var uniqueId: String { NodeID.source(sourceName, name) }
+}
+
+/// dbt's source freshness criteria: `warn_after` / `error_after` as `{count, period}`, and `filter`.
+public struct SourceFreshness: Sendable, Equatable {
+    public struct Limit: Sendable, Equatable {
+        public let count: Int
+        /// minute, hour or day.
+        public let period: String
+        public var seconds: Double { Double(count) * (period == "minute" ? 60 : period == "day" ? 86_400 : 3_600) }
+    }
+    public var warnAfter: Limit?
+    public var errorAfter: Limit?
+    public var filter: String?
+    public var isEmpty: Bool { warnAfter == nil && errorAfter == nil }
 }
 
 /// A seed CSV file.

@@ -32,6 +32,7 @@ public final class ProjectCompiler {
     public private(set) var seedPlacements: [String: (schema: String, identifier: String)] = [:]
     /// Descriptions as written in YAML → as shown (their `{{ doc('…') }}` and other Jinja rendered).
     private var renderedDescriptions: [String: String] = [:]
+    private var renderedSchemas: [String: String] = [:]
     private let modelsByName: [String: ModelNode]
     private let seedsByName: [String: SeedNode]
     /// The database dbt projects name in their relations (`"db"."schema"."name"`, as dbt-postgres renders them).
@@ -426,8 +427,21 @@ public final class ProjectCompiler {
     }
 
     func sourceRelation(_ table: SourceTable) -> Value {
-        Relation.object(Relation.Path(database: targetDatabase, schema: table.schema, identifier: table.identifier), type: "table")
+        Relation.object(Relation.Path(database: targetDatabase, schema: sourceSchema(table), identifier: table.identifier), type: "table")
     }
+
+    /// A source's schema with its Jinja rendered (`schema: "{{ target.schema }}_raw"`, `{{ var('raw_schema') }}`), as dbt renders it.
+    public func sourceSchema(_ table: SourceTable) -> String {
+        guard table.schema.contains("{") else { return table.schema }
+        if let rendered = renderedSchemas[table.schema] { return rendered }
+        let rendered = (try? Template(source: table.schema, file: table.file, options: templateOptions).render(renderContext([:])))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? table.schema
+        renderedSchemas[table.schema] = rendered
+        return rendered
+    }
+
+    /// The relation `"schema"."table"` of a source table.
+    public func sourceRelationName(_ table: SourceTable) -> String { Relation.quoted(sourceSchema(table), table.identifier) }
 
     /// dbt's `model`: the node being rendered, as a mapping of its fields.
     func modelObject(_ model: ModelNode, config: NodeConfig) -> Value {

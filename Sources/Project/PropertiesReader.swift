@@ -123,6 +123,8 @@ struct PropertiesReader {
             guard let sourceName = try document.string(field("name"), "name") else { throw document.error(item, "a source needs `name:`") }
             let schema = try document.string(field("schema"), "schema") ?? sourceName
             let sourceLoader = field("loader").map(YAMLValue.value)
+            let sourceFreshness = try freshness(field("freshness") ?? field("config")?.mapping?["freshness"], document)
+            let sourceLoadedAt = try document.string(field("loaded_at_field"), "loaded_at_field")
             for tableNode in try document.sequence(field("tables"), "`tables:`") {
                 let tableFields = try document.mapping(tableNode, "a source table")
                 try document.checkKeys(tableFields, allowed: Self.tableKeys, in: "source table properties")
@@ -133,15 +135,50 @@ struct PropertiesReader {
                 }
                 var tests: [TestSpec] = []
                 for key in ["tests", "data_tests"] { if let t = tableField(key) { tests += try TestSpecReader.read(t, column: nil, document) } }
-                sources.append(SourceTable(
+                var table = SourceTable(
                     sourceName: sourceName, name: name,
                     identifier: try document.string(tableField("identifier"), "identifier") ?? name,
                     schema: schema, description: try document.string(tableField("description"), "description") ?? "",
                     columns: try readColumns(tableField("columns") ?? Node.scalar(.init("")), document),
                     tests: tests, loader: tableField("loader").map(YAMLValue.value) ?? sourceLoader,
-                    file: document.path, line: tableNode.mark?.line))
+                    file: document.path, line: tableNode.mark?.line)
+                let tableFreshnessNode = tableField("freshness") ?? tableField("config")?.mapping?["freshness"]
+                table.freshness = tableFreshnessNode == nil ? sourceFreshness : try freshness(tableFreshnessNode, document)
+                // `loaded_at_field: null` on a table turns its source's off.
+                if let own = tableField("loaded_at_field") {
+                    let text = try document.string(own, "loaded_at_field")
+                    table.loadedAtField = text.map { ["null", "~", ""].contains($0.lowercased()) } == true ? nil : text
+                } else {
+                    table.loadedAtField = sourceLoadedAt
+                }
+                sources.append(table)
             }
         }
+    }
+
+    /// `freshness: {warn_after: {count: 12, period: hour}, error_after: …, filter: …}`; `null` is off.
+    private func freshness(_ node: Node?, _ document: YAMLDocument) throws -> SourceFreshness? {
+        guard let node, node.mapping != nil else { return nil }
+        var result = SourceFreshness()
+        for entry in try document.mapping(node, "`freshness:`") {
+            switch entry.key {
+            case "warn_after", "error_after":
+                guard entry.value.mapping != nil else { continue }
+                let fields = try document.mapping(entry.value, "`\(entry.key):`")
+                guard let count = fields.first(where: { $0.key == "count" })?.value.int,
+                      let period = fields.first(where: { $0.key == "period" })?.value.string else {
+                    throw document.error(entry.value, "`\(entry.key):` needs `count:` (a number) and `period:` (minute, hour or day)")
+                }
+                guard ["minute", "hour", "day"].contains(period) else {
+                    throw document.error(entry.value, "freshness period '\(period)' is not minute, hour or day")
+                }
+                let limit = SourceFreshness.Limit(count: count, period: period)
+                if entry.key == "warn_after" { result.warnAfter = limit } else { result.errorAfter = limit }
+            case "filter": result.filter = entry.value.string
+            default: throw document.error(entry.keyNode, "unknown freshness key '\(entry.key)'; use warn_after, error_after, filter")
+            }
+        }
+        return result.isEmpty ? nil : result
     }
 
     /// Puts descriptions, columns and tests on the models they describe. YAML naming a model that does
