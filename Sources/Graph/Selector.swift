@@ -31,11 +31,22 @@ public struct Selector: Sendable, Equatable {
     /// Methods whose matches depend on a previous run (dbt's `state:`, `result:`) must be exempt
     /// when they are added: an empty set is their normal answer.
     public func unmatched(in graph: DependencyGraph) -> [String] {
-        terms.joined().filter { atom in !graph.nodes.values.contains { Self.matches(atom, $0) } }.map(\.text)
+        terms.joined().filter { atom in !Self.stateMethods.contains(atom.method) && !graph.nodes.values.contains { Self.matches(atom, $0) } }
+            .map(\.text)
+    }
+
+    /// Methods answered from a previous run's artifacts (`--state DIR`): `state:modified`,
+    /// `state:new`, `result:error`, `source_status:fresher`.
+    static let stateMethods: Set<String> = ["state", "result", "source_status"]
+
+    /// The state selectors used (`state:modified.body`, …), as `method:value`.
+    public var stateSelectors: [String] {
+        terms.joined().filter { Self.stateMethods.contains($0.method) }.map { "\($0.method):\($0.value)" }
     }
 
     static let methods: Set<String> = ["name", "tag", "path", "config.materialized", "resource_type", "source", "fqn",
-                                       "file", "test_type", "test_name", "package", "config.schema", "config.tags"]
+                                       "file", "test_type", "test_name", "package", "config.schema", "config.tags",
+                                       "state", "result", "source_status"]
 
     static func parseAtom(_ text: String) throws -> Atom {
         var body = Substring(text)
@@ -73,12 +84,14 @@ public struct Selector: Sendable, Equatable {
     }
 
     /// The ids selected in `graph`, restricted to `resourceTypes`.
-    public func select(in graph: DependencyGraph, resourceTypes: Set<ResourceType> = [.model]) -> Set<String> {
+    /// `state`: the ids each state selector (`state:modified`, …) matches, from `--state`.
+    public func select(in graph: DependencyGraph, resourceTypes: Set<ResourceType> = [.model],
+                       state: [String: Set<String>] = [:]) -> Set<String> {
         var result: Set<String> = []
         for term in terms {
             var termResult: Set<String>?
             for atom in term {
-                let matched = Self.expand(atom, in: graph)
+                let matched = Self.expand(atom, in: graph, state: state)
                 termResult = termResult.map { $0.intersection(matched) } ?? matched
             }
             result.formUnion(termResult ?? [])
@@ -86,8 +99,9 @@ public struct Selector: Sendable, Equatable {
         return result.filter { graph.nodes[$0].map { resourceTypes.contains($0.resourceType) } ?? false }
     }
 
-    static func expand(_ atom: Atom, in graph: DependencyGraph) -> Set<String> {
-        let base = Set(graph.nodes.values.filter { matches(atom, $0) }.map(\.id))
+    static func expand(_ atom: Atom, in graph: DependencyGraph, state: [String: Set<String>] = [:]) -> Set<String> {
+        let base = stateMethods.contains(atom.method) ? (state["\(atom.method):\(atom.value)"] ?? []).intersection(graph.nodes.keys)
+            : Set(graph.nodes.values.filter { matches(atom, $0) }.map(\.id))
         var result = base
         for id in base {
             if let depth = atom.parents { result.formUnion(graph.ancestors(of: id, depth: depth == Int.max ? nil : depth)) }

@@ -21,6 +21,9 @@ public struct CompileContext: Sendable {
     public var command = "build"
     /// Where `log()`, `print()` and `exceptions.warn()` write (dbt prints them during the run).
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// `--defer`: models this run does not build and that are not in its database, read where the
+    /// `--state` run built them.
+    public var deferred: [String: DeferredRelation] = [:]
     public init() {}
 }
 
@@ -28,3 +31,13 @@ public struct CompileContext: Sendable {
 /// compiler has no database of its own: the runner passes one in when it renders a model to run it.
 /// `parameters` are bound ($1, $2, …), never pasted into the SQL.
 public typealias QueryRunner = (_ sql: String, _ parameters: [String?]) throws -> Value
+
+/// Where a deferred model's relation is (the `--state` run's schema and name).
+public struct DeferredRelation: Sendable, Equatable {
+    public let schema: String
+    public let identifier: String
+    public init(schema: String, identifier: String) {
+        self.schema = schema
+        self.identifier = identifier
+    }
+}

@@ -62,9 +62,11 @@ public final class ProjectCompiler {
         let libraryContext = baseContext().merging(cachedGlobals) { host, _ in host }
         let filesByPackage = Dictionary(grouping: project.macroFiles) { $0.package.isEmpty ? project.file.name : $0.package }
         func library(_ package: String) throws -> MacroLibrary {
-            try MacroLibrary(templates: (filesByPackage[package] ?? []).map { try Template(source: $0.source, file: $0.path, options: templateOptions) },
-                             context: libraryContext)
+            let templates = try (filesByPackage[package] ?? []).map { try Template(source: $0.source, file: $0.path, options: templateOptions) }
+            for template in templates { names[template.file] = template.macroNames }
+            return try MacroLibrary(templates: templates, context: libraryContext)
         }
+        var names: [String: [String]] = [:]
         macros = try library(project.file.name)
         cachedMacros = macros.functions
         namespaces[project.file.name]?.attributes = cachedMacros
@@ -74,7 +76,11 @@ public final class ProjectCompiler {
             packageMacros[package.name] = packageLibrary.functions
             namespaces[package.name]?.attributes = packageMacros[package.name] ?? [:]
         }
+        macroDependencies = MacroDependencies(project: project, macroNames: names)
     }
+
+    /// The project's and packages' macros, and which of them each node's SQL reaches.
+    public private(set) var macroDependencies: MacroDependencies!
 
     /// Host functions and macros for one render: the shared ones plus `specific` (ref, this, …), then
     /// the project's macros, then dbt's global macros where the project defines none of that name.
@@ -151,6 +157,7 @@ public final class ProjectCompiler {
             placements[model.name] = (try schemaName(for: model, config: config), config.alias ?? model.name, config.materialized)
         }
         seedPlacements = placements.filter { $0.value.materialized == "seed" }.mapValues { ($0.schema, $0.identifier) }
+        applyDeferral(&placements)
         for model in enabled {
             for ref in discovered[model.name]!.refs where !enabledNames.contains(ref) && seedsByName[ref] == nil {
                 throw ProjectError(file: model.path, message: "ref('\(ref)') points at a disabled model")
@@ -294,7 +301,16 @@ public final class ProjectCompiler {
         var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
         for (name, seed) in seedPlacements { placements[name] = (seed.schema, seed.identifier, "seed") }
         for (name, model) in compiled { placements[name] = (model.schema, model.identifier, model.materialized) }
+        applyDeferral(&placements)
         return placements
+    }
+
+    /// `--defer`: a ref to a model this run neither builds nor has reads the `--state` run's relation.
+    private func applyDeferral(_ placements: inout [String: (schema: String, identifier: String, materialized: String)]) {
+        for (name, relation) in context.deferred {
+            guard let placement = placements[name], placement.materialized != Materialization.ephemeral.rawValue else { continue }
+            placements[name] = (relation.schema, relation.identifier, placement.materialized)
+        }
     }
 
     private func render(_ model: ModelNode, config: NodeConfig,

@@ -11,10 +11,10 @@ import Project
 public enum Artifacts {
     /// `describe` turns a description as written into the one shown (`ProjectCompiler.description`).
     public static func manifest(project: Project, models: [CompiledModel], graph: DependencyGraph,
-                                describe: (String) -> String = { $0 }) -> JSONValue {
-        let nodes: [(String, JSONValue)] = models.map { model in
+                                describe: (String) -> String = { $0 }, macros: MacroDependencies? = nil) -> JSONValue {
+        var nodes: [(String, JSONValue)] = models.map { model in
             (model.uniqueId, .object([
-                ("unique_id", .string(model.uniqueId)), ("resource_type", .string("model")),
+                ("unique_id", .string(model.uniqueId)), ("resource_type", .string(model.model.isSnapshot ? "snapshot" : "model")),
                 ("name", .string(model.name)), ("package_name", .string(project.file.name)),
                 ("path", .string(model.model.path)), ("original_file_path", .string(model.model.path)),
                 ("fqn", .strings([project.file.name] + model.model.folders + [model.name])),
@@ -24,13 +24,24 @@ public enum Artifacts {
                 ("raw_code", .string(model.model.rawSQL)), ("compiled_code", .string(model.compiledSQL)),
                 ("language", .string("sql")),
                 ("checksum", .object([("name", .string("fnv64")), ("checksum", .string(Checksum.fnv64(model.model.rawSQL)))])),
-                ("depends_on", .object([("nodes", .strings(model.dependsOn)), ("macros", .array([]))])),
+                ("depends_on", .object([("nodes", .strings(model.dependsOn)),
+                                        ("macros", .strings(macros?.of(model.model.rawSQL, package: model.model.package) ?? []))])),
                 ("columns", .object(model.model.columns.map { column in
                     (column.name, .object([("name", .string(column.name)), ("description", .string(describe(column.description))),
                                            ("data_type", .optional(column.dataType))]))
                 })),
                 ("patch_path", .optional(model.model.propertiesFile)),
             ]))
+        }
+        // Seeds, with the checksum of their file (what `state:modified` compares for them).
+        for seed in project.seeds {
+            let contents = (try? String(contentsOfFile: project.root + "/" + seed.path, encoding: .utf8)) ?? ""
+            nodes.append((seed.uniqueId, .object([
+                ("unique_id", .string(seed.uniqueId)), ("resource_type", .string("seed")), ("name", .string(seed.name)),
+                ("package_name", .string(seed.package.isEmpty ? project.file.name : seed.package)),
+                ("original_file_path", .string(seed.path)), ("config", seed.config.json),
+                ("checksum", .object([("name", .string("fnv64")), ("checksum", .string(Checksum.fnv64(contents)))])),
+            ])))
         }
         let sources: [(String, JSONValue)] = project.sources.map { source in
             (source.uniqueId, .object([
@@ -46,7 +57,12 @@ public enum Artifacts {
             ("metadata", .object([("dbt_schema_version", .string("https://schemas.getdbt.com/dbt/manifest/v12.json")),
                                   ("generator", .string("rops")), ("generated_at", .string(timestamp())),
                                   ("project_name", .string(project.file.name))])),
-            ("nodes", .object(nodes)), ("sources", .object(sources)), ("macros", .object([])),
+            ("nodes", .object(nodes)), ("sources", .object(sources)),
+            ("macros", .object((macros?.macros.values.sorted { $0.id < $1.id } ?? []).map { macro in
+                (macro.id, .object([("unique_id", .string(macro.id)), ("name", .string(macro.name)), ("package_name", .string(macro.package)),
+                                    ("original_file_path", .string(macro.path)),
+                                    ("checksum", .object([("name", .string("sha1")), ("checksum", .string(macro.checksum))]))]))
+            })),
             ("docs", .object(project.docs.values.sorted { $0.name < $1.name }.map { block in
                 ("doc.\(project.file.name).\(block.name)", .object([
                     ("unique_id", .string("doc.\(project.file.name).\(block.name)")), ("resource_type", .string("doc")),

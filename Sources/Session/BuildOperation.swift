@@ -47,19 +47,42 @@ public struct BuildOperation {
         self.request = request
     }
 
+    /// Models outside the selection whose relation this database lacks, and where the state built them.
+    static func deferrals(_ session: ProjectSession, selected: Set<String>, state: String,
+                          connection: PostgresConnection) throws -> [String: DeferredRelation] {
+        let comparison = try StateComparison(stateDirectory: state, session: session)
+        var deferred: [String: DeferredRelation] = [:]
+        for model in session.models where !selected.contains(model.uniqueId) && ![.ephemeral, .operation].contains(model.materialization) {
+            guard let relation = comparison.relations[model.name] else { continue }
+            let exists = try connection.query("select to_regclass($1) is not null as e", [model.relation])[0]["e"].bool ?? false
+            if !exists { deferred[model.name] = relation }
+        }
+        return deferred
+    }
+
     public func run(delegate: OperationDelegate) throws -> BuildOutcome {
         let start = Date()
         let threads = database.threads(request.threads)
         var context = try CompileSettings.context(vars: request.vars, fullRefresh: request.fullRefresh, threads: threads)
         context.database = database.targetDatabase
         context.command = request.withSeeds ? "build" : "run"
-        let session = try ProjectSession(root: projectRoot, context: context)
+        var session = try ProjectSession(root: projectRoot, context: context)
         try Artifacts.ensureWritable(session.targetPath)
         let dsn = try database.connectionString()
         let lock = try database.lockProject(for: request.withSeeds ? "build" : "run")
         defer { lock.release() }
         if request.withSeeds && !session.project.seeds.isEmpty {
             _ = try SeedOperation.run(session: session, connection: try PostgresConnection(dsn), delegate: delegate)
+        }
+        if request.selection.deferToState, let directory = request.selection.state {
+            let deferred = try Self.deferrals(session, selected: Set(try session.selected(request.selection, resourceTypes: request.resourceTypes)),
+                                              state: directory, connection: try PostgresConnection(dsn))
+            if !deferred.isEmpty {
+                delegate.handle(.note("--defer: \(deferred.count) model(s) not built here read the --state run's relations: "
+                                      + deferred.keys.sorted().joined(separator: ", ")))
+                context.deferred = deferred
+                session = try ProjectSession(root: projectRoot, context: context)
+            }
         }
         let schedule = request.withTests ? try testSchedule(session, delegate: delegate) : nil
         if let schedule { schedule.runUpfrontTests(on: try PostgresConnection(dsn)) }
@@ -73,7 +96,7 @@ public struct BuildOperation {
         if ids.isEmpty { delegate.handle(.note("nothing to run: the selection holds no model")) }
         delegate.handle(.starting(kind: "model", count: ids.count, threads: threads, target: dsn.masked))
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
-                                               describe: session.compiler.description), to: session.targetPath + "/manifest.json")
+                                               describe: session.compiler.description, macros: session.compiler.macroDependencies), to: session.targetPath + "/manifest.json")
         let results = try runner.run(ids)
         try Artifacts.writeCompiled(results.compactMap { result in
             result.compiledSQL.flatMap { sql in session.model(result.id).map { ($0.model.path, sql) } }

@@ -8,7 +8,7 @@ public enum CompileOperation {
         let models = try session.selectedModels(selection).compactMap(session.model)
         try Artifacts.writeCompiled(models, project: session.project, target: session.targetPath)
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
-                                               describe: session.compiler.description), to: session.targetPath + "/manifest.json")
+                                               describe: session.compiler.description, macros: session.compiler.macroDependencies), to: session.targetPath + "/manifest.json")
         return (models.count, session.project.file.targetPath, Date().timeIntervalSince(start))
     }
 }

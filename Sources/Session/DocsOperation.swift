@@ -29,7 +29,7 @@ public struct DocsOperation {
             }
         }
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
-                                               describe: session.compiler.description), to: session.targetPath + "/manifest.json")
+                                               describe: session.compiler.description, macros: session.compiler.macroDependencies), to: session.targetPath + "/manifest.json")
         let traced = DocsInput.withColumnLineage(nodes, graph: session.graph, catalog: catalog)
         let input = DocsInput(projectName: session.project.file.name, nodes: traced, graph: session.graph, catalog: catalog,
                               lastRun: LastRun.read(session.targetPath + "/run_results.json"),

@@ -64,11 +64,18 @@ public struct ProjectSession {
             }
             throw SessionError(message)
         }
+        let exclude = try Selector(selection.exclude)
+        var state: [String: Set<String>] = [:]
+        if let used = (select.stateSelectors + exclude.stateSelectors).first {
+            guard let directory = selection.state else {
+                throw SessionError("the selector '\(used)' compares with a previous run: pass --state <its target folder>")
+            }
+            state = try StateComparison(stateDirectory: directory, session: self).selectors
+        }
         var chosen = select.isEmpty
             ? Set(graph.nodes.values.filter { resourceTypes.contains($0.resourceType) }.map(\.id))
-            : select.select(in: graph, resourceTypes: resourceTypes)
-        let exclude = try Selector(selection.exclude)
-        if !exclude.isEmpty { chosen.subtract(exclude.select(in: graph, resourceTypes: resourceTypes)) }
+            : select.select(in: graph, resourceTypes: resourceTypes, state: state)
+        if !exclude.isEmpty { chosen.subtract(exclude.select(in: graph, resourceTypes: resourceTypes, state: state)) }
         return graph.order.filter(chosen.contains)
     }
 
@@ -81,10 +88,16 @@ public struct ProjectSession {
 public struct SelectionOptions: Sendable {
     public var select: [String]
     public var exclude: [String]
+    /// `--state DIR`: a previous run's artifacts, for `state:`, `result:` and `source_status:` selectors and `--defer`.
+    public var state: String?
+    /// `--defer`: refs to models not built now and missing here read the `--state` run's relations.
+    public var deferToState = false
 
-    public init(select: [String] = [], exclude: [String] = []) {
+    public init(select: [String] = [], exclude: [String] = [], state: String? = nil, deferToState: Bool = false) {
         self.select = select
         self.exclude = exclude
+        self.state = state
+        self.deferToState = deferToState
     }
 
     public var isEmpty: Bool { select.isEmpty && exclude.isEmpty }

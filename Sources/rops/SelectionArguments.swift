@@ -14,5 +14,15 @@ struct SelectionArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Variables for var(), as YAML or JSON: --vars '{start_date: 2019-01-01}'.", valueName: "yaml"))
     var vars: String?
 
-    var selection: SelectionOptions { SelectionOptions(select: select, exclude: exclude) }
+    @Option(help: ArgumentHelp("A previous run's target/ folder (its manifest.json, run_results.json, sources.json) for state:modified, state:new, result:error, source_status:fresher and --defer.", valueName: "dir"))
+    var state: String?
+
+    @Flag(name: .customLong("defer"), help: "Refs to models this run does not build, and that do not exist here, read the relations the --state run built.")
+    var deferToState = false
+
+    var selection: SelectionOptions { SelectionOptions(select: select, exclude: exclude, state: state, deferToState: deferToState) }
+
+    func validate() throws {
+        if deferToState && state == nil { throw ValidationError("--defer needs --state <a previous run's target folder>") }
+    }
 }
