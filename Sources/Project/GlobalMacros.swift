@@ -10,6 +10,9 @@ enum GlobalMacros {
 
     static let source = #"""
 {%- macro current_timestamp() %}now(){% endmacro -%}
+{%- macro generate_schema_name(custom_schema_name, node) -%}{%- set default_schema = target.schema -%}{%- if custom_schema_name is none -%}{{ default_schema }}{%- else -%}{{ default_schema }}_{{ custom_schema_name | trim }}{%- endif -%}{%- endmacro -%}
+{%- macro generate_alias_name(custom_alias_name=none, node=none) -%}{%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- elif node.version -%}{{ return(node.name ~ "_v" ~ (node.version | replace(".", "_"))) }}{%- else -%}{{ node.name }}{%- endif -%}{%- endmacro -%}
+{%- macro generate_database_name(custom_database_name=none, node=none) -%}{%- if custom_database_name is none -%}{{ target.database }}{%- else -%}{{ custom_database_name | trim }}{%- endif -%}{%- endmacro -%}
 {%- macro should_store_failures() %}{% set config_store_failures = config.get('store_failures') %}{% if config_store_failures is none %}{% set config_store_failures = flags.STORE_FAILURES %}{% endif %}{% do return(config_store_failures) %}{% endmacro -%}
 {%- macro should_full_refresh() %}{% set config_full_refresh = config.get('full_refresh') %}{% if config_full_refresh is none %}{% set config_full_refresh = flags.FULL_REFRESH %}{% endif %}{% do return(config_full_refresh) %}{% endmacro -%}
 {%- macro get_where_subquery(relation) -%}{% set where = config.get('where', '') %}{% if where %}{%- set filtered -%}(select * from {{ relation }} where {{ where }}) dbt_subquery{%- endset -%}{% do return(filtered) %}{%- else -%}{% do return(relation) %}{%- endif -%}{%- endmacro -%}

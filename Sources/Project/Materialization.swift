@@ -16,11 +16,16 @@ public enum Materialization: String, Sendable, CaseIterable {
     public var isSwappedIn: Bool { [.table, .incremental, .materializedView].contains(self) }
 
     /// The materialization `config` names for `model`; an unknown one is an error at the line that names it.
-    static func of(_ config: NodeConfig, model: ModelNode) throws -> Materialization {
+    static func of(_ config: NodeConfig, model: ModelNode, custom: [String: String] = [:]) throws -> Materialization {
         let name = config.materialized
         if let known = Materialization(rawValue: name) { return known }
         let line = model.rawSQL.split(separator: "\n", omittingEmptySubsequences: false)
             .firstIndex { $0.contains("materialized") && $0.contains(name) }.map { $0 + 1 }
+        if let file = custom[name] {
+            throw ProjectError(file: line == nil ? (model.propertiesFile ?? model.path) : model.path, line: line,
+                               message: "model '\(model.name)' asks for the custom materialization '\(name)' (\(file)); rops builds with its own: "
+                                   + allCases.map(\.rawValue).joined(separator: ", "))
+        }
         var message = "unknown materialization '\(name)' for model '\(model.name)'; use "
             + allCases.map(\.rawValue).joined(separator: ", ")
         if let suggestion = closest(name, among: allCases.map(\.rawValue)) { message += "; did you mean '\(suggestion)'?" }

@@ -37,6 +37,9 @@ public struct NodeConfig: Sendable {
         }
     }
 
+    /// Sets `key` to `value`, replacing what is there (also for additive keys).
+    public mutating func replace(_ key: String, _ value: Value) { values[NodeConfig.normalise(key)] = value }
+
     public mutating func merge(_ other: [(String, Value)]) {
         for (key, value) in other { set(key, value) }
     }

@@ -135,5 +135,7 @@ public struct Project: @unchecked Sendable {
     public var packages: [PackageProject] = []
     /// Problems worth saying that do not stop the project (dbt warns about them too).
     public var warnings: [ProjectError] = []
+    /// dbt custom materializations found in macro files (name → file); rops does not run them.
+    public var customMaterializations: [String: String] = [:]
     public var root: String { file.root }
 }

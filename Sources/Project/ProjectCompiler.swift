@@ -93,6 +93,30 @@ public final class ProjectCompiler {
         return host
     }
 
+    /// A config value written with Jinja in YAML (`+enabled: "{{ var('load_extra') }}"`), rendered
+    /// as dbt renders project and properties configs; `True`/`False` text becomes a boolean.
+    public func renderedConfig(_ value: Value?) -> Value? {
+        guard let value, case .string(let text) = value, text.contains("{{") || text.contains("{%") else { return value }
+        guard let rendered = try? Template(source: text, file: project.file.path, options: templateOptions).render(renderContext([:]))
+            .trimmingCharacters(in: .whitespacesAndNewlines) else { return value }
+        switch rendered.lowercased() {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        default: return .string(rendered)
+        }
+    }
+
+    func renderedConfig(_ config: NodeConfig) -> NodeConfig {
+        var result = config
+        for (key, value) in config.values {
+            if case .string(let text) = value, text.contains("{{") || text.contains("{%"),
+               !["pre_hook", "post_hook", "sql_header"].contains(key), let rendered = renderedConfig(value) {
+                result.replace(key, rendered)
+            }
+        }
+        return result
+    }
+
     /// The macro `name` of one project: the root's, a package's, or dbt's (`dbt`); nil: the root's, then dbt's.
     func macro(_ name: String, in package: String?) -> Value? {
         guard let package else { return cachedMacros[name] ?? cachedGlobals[name] }
@@ -146,15 +170,22 @@ public final class ProjectCompiler {
             _ = try templates[model.name]!.render(renderContext(discoveryFunctions(model, capture)))
             var config = model.config
             config.merge(capture.config)
+            config = renderedConfig(config)
             discovered[model.name] = (config, capture.refs, capture.sources)
         }
         let enabled = project.models.filter { discovered[$0.name]!.config.enabled }
         let enabledNames = Set(enabled.map(\.name))
         var placements: [String: (schema: String, identifier: String, materialized: String)] = [:]
-        for seed in project.seeds { placements[seed.name] = (seedSchema(seed), seed.config.alias ?? seed.name, "seed") }
+        for seed in project.seeds {
+            placements[seed.name] = (seedSchema(seed), seed.config.alias ?? seed.name, "seed")
+            try Self.checkLength(seed.config.alias ?? seed.name, kind: "seed", file: seed.path)
+        }
         for model in enabled {
             let config = discovered[model.name]!.config
             placements[model.name] = (try schemaName(for: model, config: config), config.alias ?? model.name, config.materialized)
+            if config.materialized != Materialization.ephemeral.rawValue {
+                try Self.checkLength(config.alias ?? model.name, kind: model.isSnapshot ? "snapshot" : "model", file: model.path)
+            }
         }
         seedPlacements = placements.filter { $0.value.materialized == "seed" }.mapValues { ($0.schema, $0.identifier) }
         applyDeferral(&placements)
@@ -170,7 +201,7 @@ public final class ProjectCompiler {
             let placement = placements[model.name]!
             let sql = try render(model, config: config, placements: placements)
             let uniqueRefs = Self.unique(refs)
-            results[model.name] = CompiledModel(model: model, config: config, materialization: try Materialization.of(config, model: model),
+            results[model.name] = CompiledModel(model: model, config: config, materialization: try Materialization.of(config, model: model, custom: project.customMaterializations),
                                                 schema: placement.schema,
                                                 identifier: placement.identifier, refs: uniqueRefs,
                                                 seedRefs: Set(uniqueRefs.filter { seedsByName[$0] != nil && modelsByName[$0] == nil }),
@@ -324,6 +355,11 @@ public final class ProjectCompiler {
 
     /// Seeds go to their `schema` config, else `seeds` (rops) or the target schema (dbt projects).
     public func seedSchema(_ seed: SeedNode) -> String {
+        if macros.origins["generate_schema_name"] != nil,
+           let custom = try? projectSchema(custom: seed.config.schema, name: seed.name, path: seed.path, fqn: [project.file.name, seed.name],
+                                           resourceType: "seed", config: seed.config) {
+            return custom
+        }
         if let custom = seed.config.schema {
             return project.file.kind == .dbt ? project.file.defaultSchema + "_" + custom : custom
         }
@@ -334,19 +370,36 @@ public final class ProjectCompiler {
         // A snapshot's legacy `target_schema` is used as written (dbt does not pass it through generate_schema_name).
         if model.isSnapshot, let target = config["target_schema"]?.stringValue { return target }
         if macros.origins["generate_schema_name"] != nil {
-            let node = Value.object(ObjectBox(typeName: "Node", attributes: [
-                "name": .string(model.name), "path": .string(model.path), "fqn": .list(([project.file.name] + model.folders + [model.name]).map { .string($0) }),
-                "resource_type": .string("model"), "config": .dict(config.values.map { ($0.key, $0.value) }),
-            ]))
-            var host = renderContext([:])
-            host["__custom"] = config.schema.map { .string($0) } ?? .none
-            host["__node"] = node
-            let result = try Template(source: "{{ generate_schema_name(__custom, __node) }}", file: model.path, options: templateOptions).render(host)
-            return result.trimmingCharacters(in: .whitespacesAndNewlines)
+            return try projectSchema(custom: config.schema, name: model.name, path: model.path,
+                                     fqn: [project.file.name] + model.folders + [model.name],
+                                     resourceType: model.isSnapshot ? "snapshot" : "model", config: config)
         }
         guard let custom = config.schema else { return project.file.defaultSchema }
         // dbt's default: <target schema>_<custom schema>; rops projects use the custom schema as written.
         return project.file.kind == .dbt ? project.file.defaultSchema + "_" + custom : custom
+    }
+
+    /// PostgreSQL cuts names at 63 bytes, so two long names could become one relation: refused, as
+    /// dbt-postgres refuses them.
+    static func checkLength(_ identifier: String, kind: String, file: String) throws {
+        let bytes = identifier.utf8.count
+        guard bytes > 63 else { return }
+        throw ProjectError(file: file, message: "the \(kind) name '\(identifier)' is \(bytes) bytes; PostgreSQL names are at most 63 "
+                           + "(rename the file, or set a shorter `alias`)")
+    }
+
+    /// The project's own generate_schema_name(custom, node), as dbt calls it for every model, seed and snapshot.
+    private func projectSchema(custom: String?, name: String, path: String, fqn: [String], resourceType: String,
+                               config: NodeConfig) throws -> String {
+        let node = Value.object(ObjectBox(typeName: "Node", attributes: [
+            "name": .string(name), "path": .string(path), "fqn": .list(fqn.map { .string($0) }),
+            "resource_type": .string(resourceType), "config": .dict(config.values.map { ($0.key, $0.value) }),
+        ]))
+        var host = renderContext([:])
+        host["__custom"] = custom.map { .string($0) } ?? .none
+        host["__node"] = node
+        let result = try Template(source: "{{ generate_schema_name(__custom, __node) }}", file: path, options: templateOptions).render(host)
+        return result.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     // MARK: - Host functions

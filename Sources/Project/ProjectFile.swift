@@ -32,6 +32,9 @@ public struct ProjectFile: @unchecked Sendable {
     /// `dispatch:` search orders by macro namespace.
     public let dispatch: [String: [String]]
     public let vars: [String: Value]
+    /// `on-run-start` / `on-run-end`: SQL templates run before and after `run`, `build`, `seed`, `snapshot`, `test`.
+    public var onRunStart: [String] = []
+    public var onRunEnd: [String] = []
     /// The `models:` / `seeds:` / `data_tests:` config trees, with their file for error messages.
     let modelsConfig: Node?
     let seedsConfig: Node?
@@ -111,7 +114,12 @@ public struct ProjectFile: @unchecked Sendable {
                 dispatch[namespace] = order
             }
         }
-        return ProjectFile(
+        func hooks(_ key: String) -> [String] {
+            guard let hook = node(key) else { return [] }
+            if let text = hook.string { return [text] }
+            return hook.sequence?.compactMap(\.string) ?? []
+        }
+        var file = ProjectFile(
             root: projectRoot, path: path, kind: kind, name: name, connection: connection,
             defaultSchema: defaultSchema, threads: threads, profileName: profileName, profileTarget: profileTarget,
             modelPaths: modelPaths, seedPaths: seedPaths, macroPaths: macroPaths, testPaths: testPaths, snapshotPaths: snapshotPaths,
@@ -121,6 +129,9 @@ public struct ProjectFile: @unchecked Sendable {
             dispatch: dispatch,
             vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
             testsConfig: node("data_tests") ?? node("tests"), snapshotsConfig: node("snapshots"), document: document)
+        file.onRunStart = hooks("on-run-start")
+        file.onRunEnd = hooks("on-run-end")
+        return file
     }
 
     static func parseConnection(_ node: Node?, document: YAMLDocument) throws -> ConnectionProfile? {

@@ -18,6 +18,7 @@ public enum ProjectLoader {
             nodes.macroFiles += found.macroFiles
             nodes.singular += found.singular
             nodes.propertyFiles += found.propertyFiles
+            nodes.customMaterializations.merge(found.customMaterializations) { first, _ in first }
         }
         var (models, seeds) = (nodes.models, nodes.seeds)
         try rejectDuplicates(models.map { ($0.name, $0.path) }, kind: "model")
@@ -51,6 +52,7 @@ public enum ProjectLoader {
                               seeds: seeds.sorted { $0.path < $1.path }, macroFiles: nodes.macroFiles.sorted { $0.path < $1.path },
                               singularTests: nodes.singular.sorted { $0.path < $1.path }, docs: try docBlocks(root: root, file: file))
         project.packages = packages
+        project.customMaterializations = nodes.customMaterializations
         project.warnings = warnings
         return project
     }
@@ -61,6 +63,8 @@ public enum ProjectLoader {
         var macroFiles: [MacroFile] = []
         var singular: [SingularTest] = []
         var propertyFiles: [String] = []
+        /// Custom materialization name → the macro file that defines it.
+        var customMaterializations: [String: String] = [:]
     }
 
     /// The model, seed, macro and test files of one project (the root, or a package under `prefix`),
@@ -112,7 +116,9 @@ public enum ProjectLoader {
         for macroPath in file.macroPaths {
             for relative in files(under: root + "/" + macroPath) where relative.hasSuffix(".sql") {
                 let display = prefix + macroPath + "/" + relative
-                found.macroFiles.append(MacroFile(path: display, source: try read(root + "/" + macroPath + "/" + relative, display: display), package: package))
+                let stripped = MaterializationBlocks.strip(try read(root + "/" + macroPath + "/" + relative, display: display))
+                for name in stripped.names { found.customMaterializations[name] = display }
+                found.macroFiles.append(MacroFile(path: display, source: stripped.source, package: package))
             }
         }
         for testPath in file.testPaths {

@@ -22,3 +22,27 @@ enum SnapshotBlocks {
         return blocks
     }
 }
+
+/// `{% materialization name, adapter='…' %} … {% endmaterialization %}` blocks in macro files:
+/// dbt's custom materializations. rops builds with its own materializations, so the blocks are taken
+/// out of the macro file (their lines kept blank, so later errors keep their line numbers) and
+/// remembered: a model that asks for one fails with what rops offers instead.
+enum MaterializationBlocks {
+    static let pattern = try! NSRegularExpression(
+        pattern: #"\{%-?\s*materialization\s+([A-Za-z_][A-Za-z0-9_]*)[^%]*-?%\}.*?\{%-?\s*endmaterialization\s*-?%\}"#,
+        options: [.dotMatchesLineSeparators])
+
+    static func strip(_ source: String) -> (source: String, names: [String]) {
+        let range = NSRange(source.startIndex..., in: source)
+        let matches = pattern.matches(in: source, range: range)
+        guard !matches.isEmpty else { return (source, []) }
+        var result = source
+        var names: [String] = []
+        for match in matches.reversed() {
+            let whole = Range(match.range, in: result)!
+            names.append(String(result[Range(match.range(at: 1), in: result)!]))
+            result.replaceSubrange(whole, with: String(repeating: "\n", count: result[whole].filter { $0 == "\n" }.count))
+        }
+        return (result, names.reversed())
+    }
+}

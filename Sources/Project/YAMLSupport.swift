@@ -3,11 +3,12 @@ import Template
 import Yams
 
 /// YAML read with positions, so every complaint names the file and line.
-struct YAMLDocument {
-    let path: String
-    let root: Node?
+/// A parsed YAML file that reports problems with its file, line and column.
+public struct YAMLDocument {
+    public let path: String
+    public let root: Node?
 
-    static func load(_ path: String, displayPath: String) throws -> YAMLDocument {
+    public static func load(_ path: String, displayPath: String) throws -> YAMLDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProjectError(file: displayPath, message: "cannot read the file")
         }
@@ -18,7 +19,7 @@ struct YAMLDocument {
         }
     }
 
-    func error(_ node: Node?, _ message: String) -> ProjectError {
+    public func error(_ node: Node?, _ message: String) -> ProjectError {
         ProjectError(file: path, line: node?.mark.map { $0.line }, column: node?.mark.map { $0.column }, message: message)
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import Graph
 import PostgresClient
 import Project
+import Template
 
 /// What `rops run` and `rops build` are asked to do.
 public struct BuildRequest: Sendable {
@@ -45,6 +46,35 @@ public struct BuildOperation {
         self.projectRoot = projectRoot
         self.database = database
         self.request = request
+    }
+
+    /// The project's on-run-start / on-run-end hooks, rendered with `execute` true, dbt's `schemas`
+    /// (the schemas of the project's models) and, at the end, `results` (each with `node.name`,
+    /// `node.unique_id`, `status`, `message`).
+    static func runProjectHooks(_ hooks: [String], kind: String, session: ProjectSession, dsn: ConnectionString,
+                                results: [NodeResult]) throws {
+        guard !hooks.isEmpty else { return }
+        let connection = try PostgresConnection(dsn)
+        let schemas = Array(Set(session.models.filter { $0.materialization != .ephemeral }.map(\.schema))).sorted()
+        let resultValues: [Value] = results.map { result in
+            .object(ObjectBox(typeName: "RunResult", attributes: [
+                "status": .string(result.status.rawValue), "message": .string(result.message),
+                "execution_time": .double(result.seconds),
+                "node": .object(ObjectBox(typeName: "Node", attributes: [
+                    "name": .string(result.name), "unique_id": .string(result.id), "relation_name": .string(result.relation),
+                ])),
+            ]))
+        }
+        for (index, hook) in hooks.enumerated() {
+            do {
+                let sql = try session.compiler.renderSnippet(hook, file: session.project.file.path, for: nil,
+                                                             extra: ["schemas": .list(schemas.map(Value.string)), "results": .list(resultValues)],
+                                                             runQuery: QueryTable.runner(connection))
+                if !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { _ = try connection.executeScript(sql) }
+            } catch {
+                throw SessionError("\(kind) hook \(index + 1) (\(URL(fileURLWithPath: session.project.file.path).lastPathComponent)): \(error)")
+            }
+        }
     }
 
     /// Models outside the selection whose relation this database lacks, and where the state built them.
@@ -97,7 +127,9 @@ public struct BuildOperation {
         delegate.handle(.starting(kind: "model", count: ids.count, threads: threads, target: dsn.masked))
         try Artifacts.write(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
                                                describe: session.compiler.description, macros: session.compiler.macroDependencies), to: session.targetPath + "/manifest.json")
+        try Self.runProjectHooks(session.project.file.onRunStart, kind: "on-run-start", session: session, dsn: dsn, results: [])
         let results = try runner.run(ids)
+        try Self.runProjectHooks(session.project.file.onRunEnd, kind: "on-run-end", session: session, dsn: dsn, results: results)
         try Artifacts.writeCompiled(results.compactMap { result in
             result.compiledSQL.flatMap { sql in session.model(result.id).map { ($0.model.path, sql) } }
         }, project: session.project, target: session.targetPath)

@@ -52,6 +52,12 @@ public struct ProjectSession {
 
     /// Node ids of `resourceTypes` chosen by `--select` (all when empty) minus `--exclude`, in build order.
     public func selected(_ selection: SelectionOptions, resourceTypes: Set<ResourceType>) throws -> [String] {
+        var selection = selection
+        if let name = selection.selector {
+            let named = try YAMLSelectors.resolve(name, projectRoot: project.root)
+            selection.select += named.select
+            selection.exclude += named.exclude
+        }
         let select = try Selector(selection.select)
         // A selector that matches nothing at all is a typo far more often than an intended empty
         // run: fail and say so (dbt only warns and exits 0). An empty intersection of real nodes
@@ -92,6 +98,8 @@ public struct SelectionOptions: Sendable {
     public var state: String?
     /// `--defer`: refs to models not built now and missing here read the `--state` run's relations.
     public var deferToState = false
+    /// `--selector name`: a selection from selectors.yml.
+    public var selector: String?
 
     public init(select: [String] = [], exclude: [String] = [], state: String? = nil, deferToState: Bool = false) {
         self.select = select

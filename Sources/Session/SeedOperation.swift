@@ -8,9 +8,12 @@ import Project
 public enum SeedOperation {
     /// `rops seed`: compiles the project (seed schemas can come from config), takes the project's
     /// lock and loads `only` (every seed when empty).
-    public static func run(projectRoot: String, database: DatabaseSession, only: [String],
+    public static func run(projectRoot: String, database: DatabaseSession, only: [String], vars: String? = nil,
                            delegate: OperationDelegate) throws -> [SeedLoader.Result] {
-        let session = try ProjectSession(root: projectRoot, context: CompileContext())
+        var context = try CompileSettings.context(vars: vars)
+        context.database = database.targetDatabase
+        context.command = "seed"
+        let session = try ProjectSession(root: projectRoot, context: context)
         let connection = try database.connect()
         let lock = try database.lockProject(for: "seed")
         defer { lock.release() }
@@ -24,7 +27,7 @@ public enum SeedOperation {
         for seed in seeds {
             let start = Date()
             let placement = session.compiler.seedPlacements[seed.name] ?? (session.compiler.seedSchema(seed), seed.name)
-            if seed.config["enabled"].map({ !$0.truthy }) == true { continue }
+            if session.compiler.renderedConfig(seed.config["enabled"]).map({ !$0.truthy }) == true { continue }
             let result = try SeedLoader(seed: seed, schema: placement.schema, identifier: placement.identifier,
                                         projectRoot: session.project.root, connection: connection,
                                         dbtSemantics: session.project.file.isDbtProject).run()

@@ -11,10 +11,12 @@ struct SeedCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(name: [.customShort("s"), .customLong("select")], parsing: .upToNextOption, help: "Seeds to load (default: all).")
     var select: [String] = []
+    @Option(help: ArgumentHelp("Variables for var(), as YAML or JSON: --vars '{load_extra: true}'.", valueName: "yaml"))
+    var vars: String?
 
     func run() throws {
         let results = try SeedOperation.run(projectRoot: options.projectRoot, database: try options.database(), only: select,
-                                            delegate: ConsoleReporter())
+                                            vars: vars, delegate: ConsoleReporter())
         if results.isEmpty { Console.print("no seeds to load") }
     }
 }

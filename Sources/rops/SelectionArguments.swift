@@ -20,7 +20,14 @@ struct SelectionArguments: ParsableArguments {
     @Flag(name: .customLong("defer"), help: "Refs to models this run does not build, and that do not exist here, read the relations the --state run built.")
     var deferToState = false
 
-    var selection: SelectionOptions { SelectionOptions(select: select, exclude: exclude, state: state, deferToState: deferToState) }
+    @Option(help: ArgumentHelp("A named selection from selectors.yml (dbt's format).", valueName: "name"))
+    var selector: String?
+
+    var selection: SelectionOptions {
+        var options = SelectionOptions(select: select, exclude: exclude, state: state, deferToState: deferToState)
+        options.selector = selector
+        return options
+    }
 
     func validate() throws {
         if deferToState && state == nil { throw ValidationError("--defer needs --state <a previous run's target folder>") }
