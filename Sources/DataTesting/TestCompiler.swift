@@ -44,6 +44,14 @@ public struct TestCompiler {
                                 attachedName: "\(source.sourceName)_\(source.name)", schema: source.schema, model: nil, tags: []))
             }
         }
+        for spec in project.unitTests {
+            guard let model = compiler.compiled[spec.model] else {
+                var message = "unit test '\(spec.name)' is for a model named '\(spec.model)', and there is no such (enabled) model"
+                if let suggestion = closest(spec.model, among: Array(compiler.compiled.keys)) { message += "; did you mean '\(suggestion)'?" }
+                throw ProjectError(file: spec.file, line: spec.line, message: message)
+            }
+            add(UnitTestBuilder(compiler: compiler, spec: spec, model: model).test())
+        }
         for singular in project.singularTests {
             add(try compileSingular(singular))
         }

@@ -45,7 +45,15 @@ public enum TestExecutor {
                 let counted = try connection.query(test.countSQL(for: sql))[0]["failures"]
                 failures = counted.int ?? counted.string.flatMap { Double($0) }.map { Int($0) } ?? 0
             }
-            return judge(test, failures: failures, seconds: Date().timeIntervalSince(start))
+            var result = judge(test, failures: failures, seconds: Date().timeIntervalSince(start), sql: sql)
+            if test.kind == "unit" && failures > 0 {
+                // A unit test's tables are temporary: show its differing rows instead of SQL to rerun.
+                let rows = try connection.query("select * from (\(sql)) as rops_unit_diff limit 20")
+                let shown = rows.map { row in zip(row.columns, row.values).map { "\($0)=\($1)" }.joined(separator: ", ") }
+                result = TestResult(test: test, status: result.status, failures: failures, seconds: result.seconds,
+                                    message: "\(failures) row\(failures == 1 ? "" : "s") differ:\n  " + shown.joined(separator: "\n  "))
+            }
+            return result
         } catch {
             let text = (error as? PostgresError).map { $0.isCancellation ? "cancelled" : $0.description } ?? "\(error)"
             return TestResult(test: test, status: .error, failures: 0, seconds: Date().timeIntervalSince(start),
@@ -54,7 +62,7 @@ public enum TestExecutor {
     }
 
     /// The result of a test that found `failures`, by its severity and thresholds.
-    static func judge(_ test: DataTest, failures: Int, seconds: Double) -> TestResult {
+    static func judge(_ test: DataTest, failures: Int, seconds: Double, sql: String? = nil) -> TestResult {
         let status: TestResult.Status
         if test.severity == "warn" {
             status = test.warnIf.trips(failures) ? .warn : .pass
@@ -66,7 +74,7 @@ public enum TestExecutor {
         var message = status == .pass ? "PASS" : "\(failures) failing row\(failures == 1 ? "" : "s")"
         if status != .pass {
             message += test.storeFailures ? "; kept in \(test.auditSchema).\(test.name)" : ""
-            message += "\n  reproduce: " + SQLCleanup.trimSemicolons(test.sql).replacingOccurrences(of: "\n", with: "\n  ")
+            message += "\n  reproduce: " + SQLCleanup.trimSemicolons(sql ?? test.sql).replacingOccurrences(of: "\n", with: "\n  ")
         }
         return TestResult(test: test, status: status, failures: failures, seconds: seconds, message: message)
     }

@@ -97,6 +97,27 @@ public struct SeedNode: Sendable {
     public var uniqueId: String { NodeID.seed(name) }
 }
 
+/// A dbt unit test (`unit_tests:` in a properties file): rows given for a model's inputs, the rows
+/// it must return.
+public struct UnitTestSpec: Sendable {
+    public struct Input: Sendable {
+        /// `ref('x')`, `source('s', 't')` or `this`, as written.
+        public let input: String
+        /// dict (a list of mappings), csv (text), or sql (a select).
+        public let format: String
+        public let rows: Value
+    }
+    public let name: String
+    public let model: String
+    public let given: [Input]
+    public let expectFormat: String
+    public let expectRows: Value
+    public let vars: [String: Value]
+    public let isIncremental: Bool
+    public let file: String
+    public let line: Int?
+}
+
 /// A `.sql` file of macros.
 public struct MacroFile: Sendable {
     public let path: String
@@ -137,5 +158,6 @@ public struct Project: @unchecked Sendable {
     public var warnings: [ProjectError] = []
     /// dbt custom materializations found in macro files (name → file); rops does not run them.
     public var customMaterializations: [String: String] = [:]
+    public var unitTests: [UnitTestSpec] = []
     public var root: String { file.root }
 }

@@ -344,6 +344,37 @@ public final class ProjectCompiler {
         }
     }
 
+    /// A model's SQL for a unit test: `ref(name)` and `source(s, t)` read the fixture CTEs named in
+    /// `inputs` (keys `ref:<name>`, `source:<s>.<t>`, `this`), with `vars` and `is_incremental()`
+    /// overridden as the test says.
+    public func renderUnitTest(_ model: CompiledModel, inputs: [String: String], vars: [String: Value], isIncremental: Bool,
+                               runQuery: QueryRunner?) throws -> String {
+        var specific = renderFunctions(model.model, config: model.config, placements: currentPlacements(), isIncremental: isIncremental,
+                                       runQuery: runQuery)
+        specific["ref"] = .function(Function(name: "ref") { [unowned self] a in
+            let name = try self.refName(a, in: model.model)
+            guard let cte = inputs["ref:" + name] else { throw HostError("the unit test gives no rows for ref('\(name)'); add it under given:") }
+            return Relation.object(Relation.Path(database: nil, schema: nil, identifier: cte), type: "cte", rendered: cte)
+        })
+        specific["source"] = .function(Function(name: "source") { [unowned self] a in
+            let table = try self.sourceTable(a, in: model.model)
+            guard let cte = inputs["source:\(table.sourceName).\(table.name)"] else {
+                throw HostError("the unit test gives no rows for source('\(table.sourceName)', '\(table.name)'); add it under given:")
+            }
+            return Relation.object(Relation.Path(database: nil, schema: nil, identifier: cte), type: "cte", rendered: cte)
+        })
+        if let this = inputs["this"] {
+            specific["this"] = Relation.object(Relation.Path(database: nil, schema: nil, identifier: this), type: "cte", rendered: this)
+        }
+        if !vars.isEmpty, case .function(let base)? = baseContext()["var"] {
+            specific["var"] = .function(Function(name: "var", evaluatorBody: { a, evaluator in
+                if let name = a.positional.first?.stringValue, let value = vars[name] { return value }
+                return try base.call(a, evaluator)
+            }))
+        }
+        return try templates[model.name]!.render(renderContext(specific))
+    }
+
     private func render(_ model: ModelNode, config: NodeConfig,
                         placements: [String: (schema: String, identifier: String, materialized: String)],
                         isIncremental: Bool = false, runQuery: QueryRunner? = nil) throws -> String {

@@ -54,6 +54,7 @@ public enum ProjectLoader {
         project.packages = packages
         project.customMaterializations = nodes.customMaterializations
         project.warnings = warnings
+        project.unitTests = properties.unitTests
         return project
     }
 

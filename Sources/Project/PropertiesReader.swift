@@ -11,6 +11,7 @@ struct PropertiesReader {
     private(set) var seedConfigs: [String: [(String, Value)]] = [:]
     /// YAML snapshots' `relation:` (`ref('x')`, `source('s', 't')`) by snapshot name.
     private(set) var snapshotRelations: [String: (expression: String, file: String)] = [:]
+    private(set) var unitTests: [UnitTestSpec] = []
     private var modelEntries: [String: (ModelProperties, String)] = [:]
     private var seedEntries: [String: (ModelProperties, String)] = [:]
 
@@ -48,6 +49,7 @@ struct PropertiesReader {
             case "models": try readModels(entry.value, document, into: &modelEntries, configs: &modelConfigs, kind: "model")
             case "seeds": try readModels(entry.value, document, into: &seedEntries, configs: &seedConfigs, kind: "seed")
             case "sources": try readSources(entry.value, document)
+            case "unit_tests": try readUnitTests(entry.value, document)
             case "snapshots":
                 for item in try document.sequence(entry.value, "`snapshots:`") {
                     guard let fields = item.mapping, let name = fields["name"]?.string, let relation = fields["relation"]?.string else { continue }
@@ -153,6 +155,31 @@ struct PropertiesReader {
                 }
                 sources.append(table)
             }
+        }
+    }
+
+    private mutating func readUnitTests(_ node: Node, _ document: YAMLDocument) throws {
+        for item in try document.sequence(node, "`unit_tests:`") {
+            guard let fields = item.mapping, let name = fields["name"]?.string, let model = fields["model"]?.string else {
+                throw document.error(item, "a unit test needs `name:` and `model:`")
+            }
+            func rows(_ node: Node?) -> Value { node.map(YAMLValue.value) ?? .list([]) }
+            var given: [UnitTestSpec.Input] = []
+            for input in fields["given"]?.sequence ?? [] {
+                guard let expression = input.mapping?["input"]?.string else { throw document.error(input, "each `given:` entry needs `input:`") }
+                given.append(UnitTestSpec.Input(input: expression.trimmingCharacters(in: .whitespaces),
+                                                format: input.mapping?["format"]?.string ?? "dict", rows: rows(input.mapping?["rows"])))
+            }
+            guard let expect = fields["expect"]?.mapping else { throw document.error(item, "unit test '\(name)' needs `expect:` with its rows") }
+            var vars: [String: Value] = [:]
+            var incremental = false
+            if let overrides = fields["overrides"]?.mapping {
+                for (key, value) in overrides["vars"]?.mapping ?? [:] { vars[key.string ?? ""] = YAMLValue.value(value) }
+                incremental = overrides["macros"]?.mapping?["is_incremental"]?.bool ?? false
+            }
+            unitTests.append(UnitTestSpec(name: name, model: model, given: given, expectFormat: expect["format"]?.string ?? "dict",
+                                          expectRows: rows(expect["rows"]), vars: vars, isIncremental: incremental,
+                                          file: document.path, line: item.mark?.line))
         }
     }
 

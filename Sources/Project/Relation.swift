@@ -11,6 +11,8 @@ public enum Relation {
     }
 
     /// One identifier in double quotes, its own quotes doubled.
+    public static func quotedName(_ identifier: String) -> String { quoted(identifier) }
+
     static func quoted(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -68,4 +68,62 @@ final class DbtProjectFeaturesTests: XCTestCase {
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("is 64 bytes; PostgreSQL names are at most 63"), refused.stderr)
     }
+
+    /// unit_tests: rows given as dict, csv and sql, vars overridden; the verdicts dbt-core 1.10
+    /// gives these three (checked by hand with dbt build: pass, pass, fail).
+    func testUnitTests() throws {
+        let prefix = "u\(UInt32.random(in: 0...UInt32.max))"
+        let root = try TemporaryFolder.make(prefix: "rops-unit-tests")
+        let files: [String: String] = [
+            "dbt_project.yml": "name: units\nprofile: units\n",
+            "profiles.yml": "units:\n  target: dev\n  outputs:\n    dev: {type: postgres, host: unused, dbname: rops_test, schema: \(prefix)}\n",
+            "models/a.sql": "select 1 as id\n",
+            "models/c.sql": "select id, id * {{ var('factor', 2) }} as doubled from {{ ref('a') }} where id > 0\n",
+            "models/unit.yml": """
+                unit_tests:
+                  - name: doubles_positive_ids
+                    model: c
+                    given:
+                      - input: ref('a')
+                        rows: [{id: 1}, {id: -1}, {id: 3}]
+                    expect:
+                      rows: [{id: 1, doubled: 2}, {id: 3, doubled: 6}]
+                  - name: factor_from_vars
+                    model: c
+                    overrides: {vars: {factor: 10}}
+                    given:
+                      - input: ref('a')
+                        format: csv
+                        rows: |
+                          id
+                          1
+                          3
+                    expect:
+                      rows: [{doubled: 10}, {doubled: 30}]
+                  - name: wrong_on_purpose
+                    model: c
+                    given:
+                      - input: ref('a')
+                        format: sql
+                        rows: select 5 as id
+                    expect:
+                      rows: [{id: 5, doubled: 11}]
+                """,
+        ]
+        for (path, text) in files {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
+        }
+        let env = ["DB_CONNECTION_STRING": TestDatabase.url, "CI": "true"]
+        let build = try RopsProcess.run(["build"], in: root, environment: env)
+        XCTAssertEqual(build.status, 1, build.all)
+        XCTAssertTrue(build.stdout.contains("Tests: 2 pass, 0 warn, 1 fail"), build.stdout)
+        XCTAssertTrue(build.stdout.contains("rops_unit_diff=expected, not returned, doubled=11, id=5"), build.stdout)
+        XCTAssertTrue(build.stdout.contains("rops_unit_diff=returned, not expected, doubled=10, id=5"), build.stdout)
+        try "unit_tests:\n  - name: orphan\n    model: nope\n    given: []\n    expect: {rows: []}\n"
+            .write(toFile: root + "/models/unit.yml", atomically: true, encoding: .utf8)
+        let orphan = try RopsProcess.run(["test"], in: root, environment: env)
+        XCTAssertEqual(orphan.status, 1)
+        XCTAssertTrue(orphan.stderr.contains("models/unit.yml:2: unit test 'orphan' is for a model named 'nope'"), orphan.stderr)
+    }
 }
