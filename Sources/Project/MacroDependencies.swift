@@ -16,7 +16,8 @@ public struct MacroDependencies: Sendable {
     /// Macro id (`macro.<package>.<name>`) → macro.
     public let macros: [String: Macro]
     private let byName: [String: [Macro]]
-    private let sources: [String: String]
+    /// Macro file → the macro ids its text calls (scanned once).
+    private var fileCalls: [String: Set<String>] = [:]
     private let root: String
 
     public init(project: Project, macroNames: [String: [String]]) {
@@ -35,8 +36,11 @@ public struct MacroDependencies: Sendable {
         }
         self.macros = macros
         self.byName = byName
-        self.sources = sources
         self.root = project.file.name
+        for file in project.macroFiles {
+            fileCalls[file.path] = direct(file.source, package: file.package.isEmpty ? project.file.name : file.package)
+        }
+        _ = sources
     }
 
     /// The macro ids `sql` reaches, sorted.
@@ -44,8 +48,8 @@ public struct MacroDependencies: Sendable {
         var found: Set<String> = []
         var frontier = Array(direct(sql, package: package ?? root))
         while let id = frontier.popLast() {
-            guard found.insert(id).inserted, let macro = macros[id], let source = sources[macro.path] else { continue }
-            frontier += direct(source, package: macro.package).filter { !found.contains($0) }
+            guard found.insert(id).inserted, let macro = macros[id] else { continue }
+            frontier += (fileCalls[macro.path] ?? []).filter { !found.contains($0) }
         }
         return found.sorted()
     }

@@ -16,6 +16,7 @@ public final class ProjectCompiler {
     /// Kept here because the functions in `cachedGlobals` refer to it weakly.
     private var globals: MacroLibrary!
     private var cachedBase: [String: Value]?
+    private var cachedOffline: [String: Value]?
     private var cachedMacros: [String: Value] = [:]
     private var cachedGlobals: [String: Value] = [:]
     /// Each installed package's macros by package name (called as `package.macro()`).
@@ -481,6 +482,8 @@ public final class ProjectCompiler {
     /// is false, `run_query` and `statement` do nothing and the adapter finds no relation or column;
     /// when a node is rendered to run, all of them work against the run's database.
     func nodeFunctions(database: QueryRunner?) -> [String: Value] {
+        // Without a database nothing is stored or read, so every compile-time render shares one set.
+        if database == nil, let cachedOffline { return cachedOffline }
         var functions = StatementResults(database: database).functions
         functions["execute"] = .bool(database != nil)
         functions["run_query"] = .function(Function(name: "run_query") { a in
@@ -494,6 +497,7 @@ public final class ProjectCompiler {
         functions["adapter"] = adapter
         // dbt's context has `load_relation` at the top level too.
         if case .object(let box) = adapter { functions["load_relation"] = box.attributes["load_relation"] }
+        if database == nil { cachedOffline = functions }
         return functions
     }
 

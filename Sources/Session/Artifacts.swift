@@ -169,6 +169,10 @@ public enum Artifacts {
     /// A file written in place with one fopen/fwrite: target/ is scratch space, and an atomic rename
     /// per compiled model costs more than rendering it.
     static func writeText(_ text: String, to path: String) throws {
+        // An unchanged file is left alone: rewriting a thousand compiled models costs more than
+        // comparing them, and tools watching target/ see only what changed.
+        if let existing = FileManager.default.contents(atPath: path), existing.count == text.utf8.count,
+           existing.elementsEqual(text.utf8) { return }
         guard let file = fopen(path, "w") else { throw SessionError("cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { fclose(file) }
         var text = text
