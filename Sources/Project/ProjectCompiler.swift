@@ -89,6 +89,12 @@ public final class ProjectCompiler {
         var host = baseContext()
         host.merge(specific) { $1 }
         if host["adapter"] == nil { host.merge(nodeFunctions(database: nil)) { a, _ in a } }
+        // dbt's `builtins`: the node's own ref, source and config, for a project macro of the same
+        // name that wraps them (`{% macro ref(name) %}{{ return(builtins.ref(name)) }}{% endmacro %}`);
+        // such a project macro wins over the built-in.
+        let builtins = ["ref", "source", "config"].compactMap { name in host[name].map { (name, $0) } }
+        host["builtins"] = .dict(builtins)
+        for (name, _) in builtins { if let overriding = cachedMacros[name] { host[name] = overriding } }
         host.merge(cachedMacros) { a, _ in a }
         host.merge(cachedGlobals) { a, _ in a }
         return host
@@ -116,6 +122,58 @@ public final class ProjectCompiler {
             }
         }
         return result
+    }
+
+    /// dbt's `graph` (filled once configs and refs are known, so phase 2 and runs see it, as dbt's
+    /// execution phase does): `nodes` (models, snapshots, seeds) and `sources` by dbt-style unique id
+    /// (`model.<package>.<name>`), and `macros`.
+    private let graphBox = ObjectBox(typeName: "Graph", attributes: ["nodes": .dict([]), "sources": .dict([]), "macros": .dict([])])
+
+    private func fillGraph(discovered: [String: (config: NodeConfig, refs: [String], sources: [String])], enabled: [ModelNode],
+                           placements: [String: (schema: String, identifier: String, materialized: String)]) {
+        func id(_ type: String, _ package: String, _ name: String) -> String { "\(type).\(package.isEmpty ? project.file.name : package).\(name)" }
+        var nodes: [(String, Value)] = []
+        for model in enabled {
+            let (config, refs, sources) = discovered[model.name]!
+            let type = model.isSnapshot ? "snapshot" : "model"
+            let dependsOn = refs.map { ref in modelsByName[ref].map { id($0.isSnapshot ? "snapshot" : "model", $0.package, ref) }
+                ?? id("seed", seedsByName[ref]?.package ?? "", ref) }
+                + sources.compactMap { source in project.sources.first { $0.uniqueId == source }.map { "source.\(project.file.name).\($0.sourceName).\($0.name)" } }
+            let placement = placements[model.name]
+            nodes.append((id(type, model.package, model.name), .dict([
+                ("unique_id", .string(id(type, model.package, model.name))), ("name", .string(model.name)), ("resource_type", .string(type)),
+                ("package_name", .string(model.package.isEmpty ? project.file.name : model.package)),
+                ("original_file_path", .string(model.path)), ("raw_code", .string(model.rawSQL)),
+                ("config", .dict(config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+                ("tags", .list(config.tags.map(Value.string))), ("schema", .string(placement?.schema ?? "")),
+                ("alias", .string(placement?.identifier ?? model.name)), ("database", targetDatabase.map(Value.string) ?? .none),
+                ("fqn", .list(([model.package.isEmpty ? project.file.name : model.package] + model.folders + [model.name]).map(Value.string))),
+                ("depends_on", .dict([("nodes", .list(dependsOn.map(Value.string)))])),
+                ("description", .string(model.description)),
+                ("columns", .dict(model.columns.map { ($0.name, .dict([("name", .string($0.name)), ("description", .string($0.description))])) })),
+            ])))
+        }
+        for seed in project.seeds {
+            nodes.append((id("seed", seed.package, seed.name), .dict([
+                ("unique_id", .string(id("seed", seed.package, seed.name))), ("name", .string(seed.name)), ("resource_type", .string("seed")),
+                ("package_name", .string(seed.package.isEmpty ? project.file.name : seed.package)), ("original_file_path", .string(seed.path)),
+                ("config", .dict(seed.config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+                ("schema", .string(placements[seed.name]?.schema ?? "")), ("alias", .string(placements[seed.name]?.identifier ?? seed.name)),
+            ])))
+        }
+        graphBox.attributes["nodes"] = .dict(nodes)
+        graphBox.attributes["sources"] = .dict(project.sources.map { source in
+            ("source.\(project.file.name).\(source.sourceName).\(source.name)", .dict([
+                ("unique_id", .string("source.\(project.file.name).\(source.sourceName).\(source.name)")), ("name", .string(source.name)),
+                ("source_name", .string(source.sourceName)), ("resource_type", .string("source")), ("schema", .string(sourceSchema(source))),
+                ("identifier", .string(source.identifier)), ("database", targetDatabase.map(Value.string) ?? .none),
+                ("package_name", .string(project.file.name)),
+            ]))
+        })
+        graphBox.attributes["macros"] = .dict(macroDependencies.macros.values.sorted { $0.id < $1.id }.map { macro in
+            (macro.id, .dict([("unique_id", .string(macro.id)), ("name", .string(macro.name)), ("package_name", .string(macro.package)),
+                              ("original_file_path", .string(macro.path))]))
+        })
     }
 
     /// The macro `name` of one project: the root's, a package's, or dbt's (`dbt`); nil: the root's, then dbt's.
@@ -195,6 +253,7 @@ public final class ProjectCompiler {
                 throw ProjectError(file: model.path, message: "ref('\(ref)') points at a disabled model")
             }
         }
+        fillGraph(discovered: discovered, enabled: enabled, placements: placements)
         // Phase 2: the SQL with real relation names.
         var results: [String: CompiledModel] = [:]
         for model in enabled {
@@ -673,6 +732,7 @@ public final class ProjectCompiler {
                 "WARN_ERROR": .bool(false), "DEBUG": .bool(false), "EMPTY": .bool(false), "INTROSPECT": .bool(true),
             ])),
             "dbt": .object(dbtNamespace),
+            "graph": .object(graphBox),
         ]
         for (name, box) in namespaces where base[name] == nil { base[name] = .object(box) }
         base.merge(DbtContext.builtins(runStartedAt: context.runStartedAt, invocationId: context.invocationId)) { $1 }

@@ -79,6 +79,22 @@ final class MacroAPITests: XCTestCase {
         }
     }
 
+    /// `graph` lists the project's nodes with dbt-style ids; a project macro named `ref` wraps the
+    /// built-in through `builtins.ref`, and wins over it, as in dbt.
+    func testGraphAndBuiltins() throws {
+        let root = try folder([
+            "dbt_project.yml": "name: app\n",
+            "macros/ref.sql": "{% macro ref(name) %}{% do return(builtins.ref(name).include(database=false)) %}{% endmacro %}\n",
+            "models/m.sql": "{{ ref('n') }} {% for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | sort(attribute='name') %}{{ node.unique_id }}<-{{ node.depends_on.nodes | join(',') }};{% endfor %}",
+            "models/n.sql": "select 1",
+        ])
+        var context = CompileContext()
+        context.database = "db"
+        let compiler = try ProjectCompiler(project: try ProjectLoader.load(root: root, environment: [:]), context: context)
+        let m = try compiler.compileAll().first { $0.name == "m" }!
+        XCTAssertEqual(m.compiledSQL, #""public"."n" model.app.m<-model.app.n;model.app.n<-;"#)
+    }
+
     func testDeclaredButMissingPackagesAskForDeps() throws {
         let root = try folder(["dbt_project.yml": "name: app\n", "packages.yml": "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.4.1\n"])
         XCTAssertThrowsError(try ProjectLoader.load(root: root, environment: [:])) { error in
