@@ -17,6 +17,39 @@ enum Filters {
         }
         switch name {
         case "lower": return .string(str(value).lowercased())
+        case "groupby":
+            // Jinja's groupby: (grouper, list) pairs sorted by the key, each also `.grouper` / `.list`.
+            guard let attribute = a.value(0, "attribute") else { throw EvaluationError("groupby needs an attribute") }
+            var groups: [(Value, [Value])] = []
+            for item in try sequence(value) {
+                let key = try lookup(item, attribute, evaluator)
+                if let index = groups.firstIndex(where: { Operators.equal($0.0, key) }) { groups[index].1.append(item) } else { groups.append((key, [item])) }
+            }
+            let sorted = try groups.sorted { try Operators.order($0.0, $1.0, "<") < 0 }
+            return .list(sorted.map { key, items in
+                .object(ObjectBox(typeName: "_GroupTuple", attributes: ["grouper": key, "list": .list(items)], iterable: [key, .list(items)]))
+            })
+        case "slice":
+            // Jinja's slice: `slices` columns, the first ones one longer when the items do not divide.
+            let items = try sequence(value)
+            guard let count = a.value(0, "slices")?.intValue, count > 0 else { throw EvaluationError("slice needs a positive number of slices") }
+            let fill = a.value(1, "fill_with")
+            let per = items.count / count, extra = items.count % count
+            var start = 0
+            return .list((0..<count).map { index in
+                let length = per + (index < extra ? 1 : 0)
+                var part = Array(items[start..<start + length])
+                start += length
+                if let fill, extra > 0, index >= extra { part.append(fill) }
+                return .list(part)
+            })
+        case "urlencode":
+            let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-~/")
+            return .string(str(value).addingPercentEncoding(withAllowedCharacters: allowed) ?? str(value))
+        case "striptags":
+            let stripped = str(value).replacingOccurrences(of: "<!--.*?-->|<[^>]*>", with: "", options: .regularExpression)
+            return .string(stripped.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " "))
+        case "pprint": return .string(PythonFormatting.repr(value))
         case "upper": return .string(str(value).uppercased())
         case "capitalize": return .string(capitalize(str(value)))
         case "title": return .string(title(str(value)))

@@ -347,6 +347,15 @@ group by 1
 for name, template in MODELS.items():
     case("model: " + name, template, hosts=True)
 
+# Filters packages use that came later: groupby, slice, urlencode, striptags, pprint.
+for i, t in enumerate([
+    "{% for g in [{'a': 2, 'n': 'x'}, {'a': 1, 'n': 'y'}, {'a': 2, 'n': 'z'}] | groupby('a') %}{{ g.grouper }}:{{ g.list | map(attribute='n') | join }};{% endfor %}",
+    "{% for key, items in [{'a': 'b'}, {'a': 'a'}] | groupby('a') %}{{ key }}={{ items | length }} {% endfor %}",
+    "{{ [1, 2, 3, 4, 5] | slice(2) | list }}", "{{ [1, 2, 3, 4] | slice(3, 0) | list }}", "{{ [] | slice(2) | list }}",
+    "{{ 'a b/c&d' | urlencode }}", "{{ '<b>bold</b>   and <i>x</i>' | striptags }}", "{{ [1, 'a', none] | pprint }}",
+]):
+    case(f"filters later {i}", t)
+
 def render(c):
     env = Environment(undefined=StrictUndefined if c["strict"] else Undefined,
                       keep_trailing_newline=c["keep_newline"], extensions=["jinja2.ext.do"])
