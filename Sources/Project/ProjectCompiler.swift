@@ -681,12 +681,17 @@ public final class ProjectCompiler {
         if let cachedBase { return cachedBase }
         let vars = project.file.vars.merging(context.cliVars) { $1 }
         let packageVars = Dictionary(project.packages.map { ($0.name, $0.file.vars) }) { first, _ in first }
+        let projectNames = [project.file.name] + project.packages.map(\.name)
         let environment = context.environment
         let log = context.log
         var base: [String: Value] = [
             "var": .function(Function(name: "var") { a in
                 guard let name = a.positional.first?.stringValue else { throw HostError("var() takes a name") }
                 if let value = vars[name] { return value }
+                // dbt's project-scoped vars: `vars: {<project or package>: {name: value}}`.
+                for scope in projectNames {
+                    if case .dict(let scoped)? = vars[scope], let value = scoped.get(name) { return value }
+                }
                 // A package's own dbt_project.yml vars are its defaults.
                 for (_, scoped) in packageVars.sorted(by: { $0.key < $1.key }) { if let value = scoped[name] { return value } }
                 if a.positional.count > 1 { return a.positional[1] }

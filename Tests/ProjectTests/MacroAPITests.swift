@@ -80,10 +80,11 @@ final class MacroAPITests: XCTestCase {
     }
 
     /// `graph` lists the project's nodes with dbt-style ids; a project macro named `ref` wraps the
-    /// built-in through `builtins.ref`, and wins over it, as in dbt.
+    /// built-in through `builtins.ref`, and wins over it, as in dbt; vars scoped by project name.
     func testGraphAndBuiltins() throws {
         let root = try folder([
-            "dbt_project.yml": "name: app\n",
+            "dbt_project.yml": "name: app\nvars:\n  app:\n    scoped: 3\n",
+            "models/v.sql": "{{ var('scoped') }}",
             "macros/ref.sql": "{% macro ref(name) %}{% do return(builtins.ref(name).include(database=false)) %}{% endmacro %}\n",
             "models/m.sql": "{{ ref('n') }} {% for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | sort(attribute='name') %}{{ node.unique_id }}<-{{ node.depends_on.nodes | join(',') }};{% endfor %}",
             "models/n.sql": "select 1",
@@ -92,7 +93,8 @@ final class MacroAPITests: XCTestCase {
         context.database = "db"
         let compiler = try ProjectCompiler(project: try ProjectLoader.load(root: root, environment: [:]), context: context)
         let m = try compiler.compileAll().first { $0.name == "m" }!
-        XCTAssertEqual(m.compiledSQL, #""public"."n" model.app.m<-model.app.n;model.app.n<-;"#)
+        XCTAssertEqual(m.compiledSQL, #""public"."n" model.app.m<-model.app.n;model.app.n<-;model.app.v<-;"#)
+        XCTAssertEqual(compiler.compiled["v"]?.compiledSQL, "3", "project-scoped vars")
     }
 
     func testDeclaredButMissingPackagesAskForDeps() throws {
