@@ -97,6 +97,10 @@ public final class ProjectCompiler {
         for (name, _) in builtins { if let overriding = cachedMacros[name] { host[name] = overriding } }
         host.merge(cachedMacros) { a, _ in a }
         host.merge(cachedGlobals) { a, _ in a }
+        // dbt's `context`: the render's names as a mapping (`context['my_macro']`); shares storage with `host`.
+        let context = ObjectBox(typeName: "Context", attributes: host)
+        context.isMapping = true
+        host["context"] = .object(context)
         return host
     }
 

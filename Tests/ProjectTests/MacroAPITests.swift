@@ -84,7 +84,7 @@ final class MacroAPITests: XCTestCase {
     func testGraphAndBuiltins() throws {
         let root = try folder([
             "dbt_project.yml": "name: app\nvars:\n  app:\n    scoped: 3\n",
-            "models/v.sql": "{{ var('scoped') }}",
+            "models/v.sql": "{{ var('scoped') }}{{ context['project_name'] }}",
             "macros/ref.sql": "{% macro ref(name) %}{% do return(builtins.ref(name).include(database=false)) %}{% endmacro %}\n",
             "models/m.sql": "{{ ref('n') }} {% for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | sort(attribute='name') %}{{ node.unique_id }}<-{{ node.depends_on.nodes | join(',') }};{% endfor %}",
             "models/n.sql": "select 1",
@@ -94,7 +94,7 @@ final class MacroAPITests: XCTestCase {
         let compiler = try ProjectCompiler(project: try ProjectLoader.load(root: root, environment: [:]), context: context)
         let m = try compiler.compileAll().first { $0.name == "m" }!
         XCTAssertEqual(m.compiledSQL, #""public"."n" model.app.m<-model.app.n;model.app.n<-;model.app.v<-;"#)
-        XCTAssertEqual(compiler.compiled["v"]?.compiledSQL, "3", "project-scoped vars")
+        XCTAssertEqual(compiler.compiled["v"]?.compiledSQL, "3app", "project-scoped vars, and dbt's context mapping")
     }
 
     func testDeclaredButMissingPackagesAskForDeps() throws {
