@@ -76,7 +76,9 @@ public struct ProjectSession {
             guard let directory = selection.state else {
                 throw SessionError("the selector '\(used)' compares with a previous run: pass --state <its target folder>")
             }
-            state = try StateComparison(stateDirectory: directory, session: self).selectors
+            let all = select.stateSelectors + exclude.stateSelectors
+            state = try StateComparison(stateDirectory: directory, session: self,
+                                        needsManifest: all.contains { $0.hasPrefix("state:") }).selectors
         }
         var chosen = select.isEmpty
             ? Set(graph.nodes.values.filter { resourceTypes.contains($0.resourceType) }.map(\.id))

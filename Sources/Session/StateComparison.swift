@@ -16,11 +16,18 @@ public struct StateComparison {
     /// Model name → where the state's run put it (schema, identifier).
     public let relations: [String: DeferredRelation]
 
-    public init(stateDirectory: String, session: ProjectSession) throws {
+    /// `needsManifest`: `state:` selectors and `--defer` compare with the state's manifest.json;
+    /// `result:` and `source_status:` need only run_results.json / sources.json.
+    public init(stateDirectory: String, session: ProjectSession, needsManifest: Bool = true) throws {
         let manifestPath = stateDirectory + "/manifest.json"
-        guard let state = Self.read(manifestPath) else {
+        guard FileManager.default.fileExists(atPath: stateDirectory) else {
+            throw SessionError("--state \(stateDirectory): no such folder; pass the target/ folder of the run to compare with, copied aside")
+        }
+        let found = Self.read(manifestPath)
+        if found == nil && needsManifest {
             throw SessionError("--state \(stateDirectory): no readable manifest.json there; copy the target/ folder of the run to compare with")
         }
+        let state = found ?? [:]
         let current = Self.parse(Artifacts.manifest(project: session.project, models: session.models, graph: session.graph,
                                                      describe: session.compiler.description, macros: session.compiler.macroDependencies).text())
         let stateNodes = (state["nodes"] as? [String: [String: Any]]) ?? [:]

@@ -9,12 +9,12 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var selection: SelectionArguments
     @Option(help: "name, path, selector (fqn) or json.") var output = "name"
-    @Option(name: .customLong("resource-type"), help: "model (default), seed, source or all.") var resourceType = "model"
+    @Option(name: .customLong("resource-type"), help: "model (default), seed, source, snapshot or all.") var resourceType = "model"
 
     func run() throws {
         let session = try ProjectSession(root: options.projectRoot, context: try CompileSettings.context(vars: selection.vars))
-        guard let types: Set<ResourceType> = resourceType == "all" ? [.model, .seed, .source] : ResourceType(rawValue: resourceType).map({ [$0] }) else {
-            throw ValidationError("--resource-type must be model, seed, source or all")
+        guard let types: Set<ResourceType> = resourceType == "all" ? [.model, .seed, .source, .snapshot] : ResourceType(rawValue: resourceType).map({ [$0] }) else {
+            throw ValidationError("--resource-type must be model, seed, source, snapshot or all")
         }
         for id in try session.selected(selection.selection, resourceTypes: types) {
             let node = session.graph.nodes[id]!
