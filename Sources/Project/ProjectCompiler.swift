@@ -147,7 +147,8 @@ public final class ProjectCompiler {
             nodes.append((id(type, model.package, model.name), .dict([
                 ("unique_id", .string(id(type, model.package, model.name))), ("name", .string(model.name)), ("resource_type", .string(type)),
                 ("package_name", .string(model.package.isEmpty ? project.file.name : model.package)),
-                ("original_file_path", .string(model.path)), ("raw_code", .string(model.rawSQL)),
+                ("original_file_path", .string(model.path)), ("raw_code", .string(model.rawSQL)), ("raw_sql", .string(model.rawSQL)),
+                ("path", .string((model.folders + [model.name + ".sql"]).joined(separator: "/"))),
                 ("config", .dict(config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
                 ("tags", .list(config.tags.map(Value.string))), ("schema", .string(placement?.schema ?? "")),
                 ("alias", .string(placement?.identifier ?? model.name)), ("database", targetDatabase.map(Value.string) ?? .none),

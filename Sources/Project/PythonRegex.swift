@@ -106,13 +106,51 @@ enum PythonRegex {
         if flags & multiline != 0 { options.insert(.anchorsMatchLines) }
         if flags & dotAll != 0 { options.insert(.dotMatchesLineSeparators) }
         if flags & verbose != 0 { options.insert(.allowCommentsAndWhitespace) }
-        let translated = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
+        let translated = literalBraces(pattern).replacingOccurrences(of: "(?P<", with: "(?<")
             .replacingOccurrences(of: #"\(\?P=(\w+)\)"#, with: #"\\k<$1>"#, options: .regularExpression)
         do {
             return try NSRegularExpression(pattern: translated, options: options)
         } catch {
             throw HostError("re: invalid pattern \(PythonFormattingBridge.repr(pattern))")
         }
+    }
+
+    /// Python reads a `{` that does not start a `{n}`, `{n,}` or `{n,m}` quantifier (and its `}`) as
+    /// a literal brace; ICU rejects it, so those braces are escaped (`{{\s*ref` in dbt-codegen).
+    static func literalBraces(_ pattern: String) -> String {
+        let characters = Array(pattern)
+        var out = ""
+        var index = 0
+        var inClass = false
+        var quantifierOpen = false
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\", index + 1 < characters.count {
+                out.append(character); out.append(characters[index + 1]); index += 2; continue
+            }
+            if inClass {
+                if character == "]" { inClass = false }
+                out.append(character); index += 1; continue
+            }
+            switch character {
+            case "[": inClass = true; out.append(character)
+            case "{":
+                var end = index + 1
+                while end < characters.count, characters[end].isNumber || characters[end] == "," { end += 1 }
+                let body = String(characters[(index + 1)..<min(end, characters.count)])
+                if end < characters.count, characters[end] == "}", body.first?.isNumber == true {
+                    quantifierOpen = true
+                    out.append(character)
+                } else {
+                    out += "\\{"
+                }
+            case "}":
+                if quantifierOpen { quantifierOpen = false; out.append(character) } else { out += "\\}" }
+            default: out.append(character)
+            }
+            index += 1
+        }
+        return out
     }
 
     /// Python replacement text (`\1`, `\g<1>`, `\g<name>`, `\\`) applied to each match.

@@ -40,6 +40,10 @@ final class MacroAPITests: XCTestCase {
                        "True True")
         XCTAssertEqual(try render("{% set p = modules.re.compile('^a(.)') %}{{ p.match('abc').group(1) }}"), "b")
         XCTAssertThrowsError(try render("{{ modules.re.sub('(', 'x', 'y') }}"))
+        // Braces that start no quantifier are literal in Python (dbt-codegen matches `{{ ref(...) }}`).
+        XCTAssertEqual(try render(#"{{ modules.re.findall('(?i)(from|join)\\s+({{\\s*ref\\s*\\()([^)]+)(\\)\\s*}})', "select * FROM {{ ref('a') }} join {{ref('b')}}") }}"#),
+                       #"[('FROM', '{{ ref(', "'a'", ') }}'), ('join', '{{ref(', "'b'", ')}}')]"#)
+        XCTAssertEqual(try render("{{ modules.re.sub('a{2}|{x}', '_', 'aaa{x}') }}"), "_a_")
     }
 
     /// A package in dbt_packages/: its macros as `pkg.name()`, dispatch through `dispatch:` search
