@@ -82,6 +82,12 @@ public struct PackageInstaller {
             lock.append(("name", name))
             return (name, "git \(url) @ \(revision ?? "default branch") (\(commit.prefix(10)))", lock)
         case .hub(let package, let versions):
+            // Installed already (by `dbt deps`, or copied in): kept as it is.
+            let folder = installRoot + "/" + (package.split(separator: "/").last.map(String.init) ?? package)
+            if let name = try? packageName(at: folder, location: location, what: package) {
+                progress("Keeping \(name): \(package) is already installed in \(URL(fileURLWithPath: folder).lastPathComponent)/")
+                return (name, "hub \(package), already installed", [("package", package)] + versions.prefix(1).map { ("version", $0) })
+            }
             throw ProjectError(file: requirement.file, line: requirement.line, message: """
                 '\(package)'\(versions.isEmpty ? "" : " (version \(versions.joined(separator: ", ")))") is a dbt Hub package, and rops does not download from hub.getdbt.com. \
                 Vendor the package and write `- local: <its folder>`, or name its repository: `- git: https://github.com/\(package.split(separator: "/").first ?? "")/<repository>.git` \

@@ -11,7 +11,8 @@ struct DepsCommand: ParsableCommand {
         branch or commit) and `subdirectory:` (cloned with the git CLI). Packages that the installed \
         packages declare are installed too. Writes package-lock.yml with the installed revisions and \
         dbt's sha1_hash. dbt Hub (`package:`) and `tarball:` entries need a download rops does not \
-        make: vendor the package and use `local:`, or use `git:` with its repository.
+        make: one already in dbt_packages/ (from `dbt deps`) is kept; otherwise vendor the package and \
+        use `local:`, or use `git:` with its repository.
 
         A package's macros are called as `<package>.<macro>(...)`, its generic tests as \
         `<package>.<test>` in YAML; `dispatch:` in dbt_project.yml sets the macro search order.

@@ -86,6 +86,10 @@ final class PackageInstallerTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("packages.yml:2"), "\(error)")
             XCTAssertTrue("\(error)".contains("`- local: <its folder>`"), "\(error)")
         }
+        // Installed already (by dbt deps): kept, so a project dbt-core set up works with rops as it is.
+        try write(work + "/dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\n")
+        XCTAssertEqual(try PackageInstaller(projectRoot: work).install().map(\.origin), ["hub dbt-labs/dbt_utils, already installed"])
+        try FileManager.default.removeItem(atPath: work + "/dbt_packages")
         try write(work + "/packages.yml", "packages:\n  - git: \(work)/nowhere\n")
         XCTAssertThrowsError(try PackageInstaller(projectRoot: work).install()) { error in
             XCTAssertTrue("\(error)".contains("git clone --quiet"), "\(error)")
