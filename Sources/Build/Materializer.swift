@@ -76,6 +76,10 @@ struct Materializer {
     }
 
     private func incremental() throws -> MaterializationResult {
+        let strategy = model.config.incrementalStrategy
+        guard ["append", "merge", "delete+insert"].contains(strategy) else {
+            throw ProjectError(file: model.model.path, message: "incremental_strategy '\(strategy)' is not one rops runs on PostgreSQL; use append, merge or delete+insert")
+        }
         guard !fullRefresh, try existingKind() == "r" else { return try table() }
         let staged = Self.sideName(identifier, "__rops_incr")
         let rows: Int = try connection.transaction {
@@ -86,6 +90,9 @@ struct Materializer {
             let keys = model.config.uniqueKey
             var affected = 0
             switch (model.config.incrementalStrategy, keys.isEmpty) {
+            case ("append", _):
+                // dbt's append adds the new rows whatever the unique_key says.
+                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
             case ("merge", false):
                 let on = keys.map { "target.\(SQLText.identifier($0)) = source.\(SQLText.identifier($0))" }.joined(separator: " and ")
                 let updates = columns.filter { !keys.contains($0) }.map { "\(SQLText.identifier($0)) = source.\(SQLText.identifier($0))" }

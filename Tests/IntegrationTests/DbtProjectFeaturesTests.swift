@@ -126,4 +126,31 @@ final class DbtProjectFeaturesTests: XCTestCase {
         XCTAssertEqual(orphan.status, 1)
         XCTAssertTrue(orphan.stderr.contains("models/unit.yml:2: unit test 'orphan' is for a model named 'nope'"), orphan.stderr)
     }
+
+    /// incremental_strategy append adds the rows again whatever the unique_key (as dbt-postgres);
+    /// a strategy rops does not run fails with the model's file.
+    func testIncrementalAppendAndUnknownStrategies() throws {
+        let schema = "i\(UInt32.random(in: 0...UInt32.max))"
+        let root = try TemporaryFolder.make(prefix: "rops-incremental")
+        let files = [
+            "dbt_project.yml": "name: inc\nprofile: inc\n",
+            "profiles.yml": "inc:\n  target: dev\n  outputs:\n    dev: {type: postgres, host: unused, dbname: rops_test, schema: \(schema)}\n",
+            "models/appended.sql": "{{ config(materialized='incremental', incremental_strategy='append', unique_key='id') }}\nselect 1 as id\n",
+        ]
+        for (path, text) in files {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
+        }
+        let env = ["DB_CONNECTION_STRING": TestDatabase.url, "CI": "true"]
+        for _ in 0..<2 {
+            let run = try RopsProcess.run(["run"], in: root, environment: env)
+            XCTAssertEqual(run.status, 0, run.all)
+        }
+        XCTAssertEqual(try TestDatabase.connect().query("select count(*)::int as n from \(schema).appended")[0]["n"].int, 2)
+        try "{{ config(materialized='incremental', incremental_strategy='insert_overwrite') }}\nselect 1 as id\n"
+            .write(toFile: root + "/models/appended.sql", atomically: true, encoding: .utf8)
+        let refused = try RopsProcess.run(["run"], in: root, environment: env)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.all.contains("models/appended.sql: incremental_strategy 'insert_overwrite' is not one rops runs on PostgreSQL"), refused.all)
+    }
 }
