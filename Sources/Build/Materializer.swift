@@ -234,12 +234,34 @@ struct Materializer {
             """, [schema, identifier]).isEmpty
     }
 
+    /// The columns new rows fill, after dbt's `on_schema_change`: `ignore` (the default) keeps the
+    /// table as it is and fills the columns both have; `append_new_columns` adds the query's new
+    /// columns; `sync_all_columns` also drops those the query no longer has; `fail` stops when they differ.
     private func commonColumns(_ staged: String) throws -> [String] {
-        let targetColumns = try columns(of: "\(schema)", identifier)
-        let stagedColumns = try connection.query("""
-            select a.attname as name from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum
-            """, [SQLText.identifier(staged)]).compactMap { $0["name"].string }
-        return stagedColumns.filter(targetColumns.contains)
+        var targetColumns = try columns(of: "\(schema)", identifier)
+        let staged = try connection.query("""
+            select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
+            where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum
+            """, [SQLText.identifier(staged)]).map { ($0["name"].string ?? "", $0["type"].string ?? "text") }
+        let added = staged.filter { !targetColumns.contains($0.0) }
+        let removed = targetColumns.filter { name in !staged.contains { $0.0 == name } }
+        let policy = model.config["on_schema_change"]?.stringValue ?? "ignore"
+        switch policy {
+        case "ignore": break
+        case "fail":
+            if !added.isEmpty || !removed.isEmpty {
+                throw ProjectError(file: model.model.path, message: "on_schema_change: fail, and the columns changed: added \(added.map(\.0)), removed \(removed)")
+            }
+        case "append_new_columns", "sync_all_columns":
+            for (name, type) in added { try connection.execute("alter table \(target) add column \(SQLText.identifier(name)) \(type)") }
+            if policy == "sync_all_columns" {
+                for name in removed { try connection.execute("alter table \(target) drop column \(SQLText.identifier(name))") }
+            }
+            targetColumns = try columns(of: "\(schema)", identifier)
+        default:
+            throw ProjectError(file: model.model.path, message: "on_schema_change is ignore, fail, append_new_columns or sync_all_columns, not '\(policy)'")
+        }
+        return staged.map(\.0).filter(targetColumns.contains)
     }
 
     private func columns(of schema: String, _ table: String) throws -> [String] {

@@ -147,6 +147,18 @@ final class DbtProjectFeaturesTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.all)
         }
         XCTAssertEqual(try TestDatabase.connect().query("select count(*)::int as n from \(schema).appended")[0]["n"].int, 2)
+        // on_schema_change: append_new_columns adds the query's new column (old rows get null);
+        // fail stops when the columns differ.
+        try "{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}\nselect 3 as id, 'x' as extra\n"
+            .write(toFile: root + "/models/appended.sql", atomically: true, encoding: .utf8)
+        let widened = try RopsProcess.run(["run"], in: root, environment: env)
+        XCTAssertEqual(widened.status, 0, widened.all)
+        XCTAssertEqual(try TestDatabase.connect().query("select count(extra)::int as n, count(*)::int as total from \(schema).appended")[0]["n"].int, 1)
+        try "{{ config(materialized='incremental', on_schema_change='fail') }}\nselect 4 as id, 'x' as extra, 1 as more\n"
+            .write(toFile: root + "/models/appended.sql", atomically: true, encoding: .utf8)
+        let failed = try RopsProcess.run(["run"], in: root, environment: env)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.all.contains("on_schema_change: fail, and the columns changed: added [\"more\"]"), failed.all)
         try "{{ config(materialized='incremental', incremental_strategy='insert_overwrite') }}\nselect 1 as id\n"
             .write(toFile: root + "/models/appended.sql", atomically: true, encoding: .utf8)
         let refused = try RopsProcess.run(["run"], in: root, environment: env)
