@@ -42,7 +42,7 @@ enum DbtContext {
             }),
             "invocation_id": .string(invocationId),
             "run_started_at": PythonDateTime.value(runStartedAt),
-            "modules": .object(ObjectBox(typeName: "modules", attributes: ["datetime": PythonDateTime.module(), "re": PythonRegex.module])),
+            "modules": .object(ObjectBox(typeName: "modules", attributes: ["datetime": PythonDateTime.module(), "re": PythonRegex.module, "itertools": PythonItertools.module])),
             "local_md5": .function(Function(name: "local_md5") { a in .string(Digest.md5(a.positional.first?.displayString ?? "")) }),
             "toyaml": .function(Function(name: "toyaml") { a in .string(PythonYAML.dump(a.value(0, "value") ?? .none)) }),
         ]
@@ -267,5 +267,49 @@ enum PythonDateTime {
             }
         }
         return output
+    }
+}
+
+/// Python's `itertools` as dbt exposes it (`modules.itertools`): `chain`, `product`, `combinations`,
+/// `permutations`, each giving a list.
+enum PythonItertools {
+    static var module: Value {
+        func items(_ value: Value) throws -> [Value] {
+            guard let items = value.iterationItems() else { throw HostError("itertools takes iterables, not \(value.typeName)") }
+            return items
+        }
+        return .object(ObjectBox(typeName: "module", attributes: [
+            "chain": .function(Function(name: "chain") { a in .list(try a.positional.flatMap(items)) }),
+            "product": .function(Function(name: "product") { a in
+                let repeatCount = a.keyword.first { $0.0 == "repeat" }?.1.intValue ?? 1
+                let pools = Array(repeating: try a.positional.map(items), count: max(repeatCount, 0)).flatMap { $0 }
+                var result: [[Value]] = [[]]
+                for pool in pools { result = result.flatMap { prefix in pool.map { prefix + [$0] } } }
+                return .list(result.map { .tuple($0) })
+            }),
+            "combinations": .function(Function(name: "combinations") { a in
+                let pool = try items(a.value(0, "iterable") ?? .list([]))
+                guard let r = a.value(1, "r")?.intValue, r >= 0 else { throw HostError("combinations() needs r") }
+                var result: [Value] = []
+                func pick(_ start: Int, _ chosen: [Value]) {
+                    if chosen.count == r { result.append(.tuple(chosen)); return }
+                    guard start < pool.count else { return }
+                    for i in start..<pool.count { pick(i + 1, chosen + [pool[i]]) }
+                }
+                pick(0, [])
+                return .list(result)
+            }),
+            "permutations": .function(Function(name: "permutations") { a in
+                let pool = try items(a.value(0, "iterable") ?? .list([]))
+                let r = a.value(1, "r")?.intValue ?? pool.count
+                var result: [Value] = []
+                func pick(_ used: [Int]) {
+                    if used.count == r { result.append(.tuple(used.map { pool[$0] })); return }
+                    for i in pool.indices where !used.contains(i) { pick(used + [i]) }
+                }
+                if r <= pool.count { pick([]) }
+                return .list(result)
+            }),
+        ]))
     }
 }

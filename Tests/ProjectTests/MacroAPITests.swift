@@ -46,6 +46,14 @@ final class MacroAPITests: XCTestCase {
         XCTAssertEqual(try render("{{ modules.re.sub('a{2}|{x}', '_', 'aaa{x}') }}"), "_a_")
     }
 
+    func testModulesItertoolsFollowsPython() throws {
+        XCTAssertEqual(try render("{{ modules.itertools.chain([1, 2], [3]) }} {{ modules.itertools.product('ab', [1, 2]) }}"),
+                       "[1, 2, 3] [('a', 1), ('a', 2), ('b', 1), ('b', 2)]")
+        XCTAssertEqual(try render("{{ modules.itertools.combinations([1, 2, 3], 2) }} {{ modules.itertools.permutations([1, 2, 3], 2) }}"),
+                       "[(1, 2), (1, 3), (2, 3)] [(1, 2), (1, 3), (2, 1), (2, 3), (3, 1), (3, 2)]")
+        XCTAssertEqual(try render("{{ modules.itertools.product([0, 1], repeat=2) }}"), "[(0, 0), (0, 1), (1, 0), (1, 1)]")
+    }
+
     /// A package in dbt_packages/: its macros as `pkg.name()`, dispatch through `dispatch:` search
     /// orders (the root's implementation first when listed), and relations as dbt's objects.
     func testPackageNamespacesAndDispatch() throws {
