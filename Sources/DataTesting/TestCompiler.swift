@@ -63,7 +63,9 @@ public struct TestCompiler {
     private func compile(_ spec: TestSpec, relation: String, attachedTo: String, attachedName: String, schema: String,
                          model: CompiledModel?, tags: [String]) throws -> DataTest? {
         // Project `data_tests:` defaults, then the test's own `config:`.
-        let spec = spec.withDefaults(project.file.testDefaults(forFile: spec.file))
+        var spec = spec.withDefaults(project.file.testDefaults(forFile: spec.file))
+        // Configs written with Jinja (`severity: "{{ 'warn' if target.name == 'dev' else 'error' }}"`), rendered as dbt renders them.
+        spec = spec.withConfig(spec.config.mapValues { compiler.renderedConfig($0) ?? $0 })
         if spec.config["enabled"].map({ !$0.truthy }) == true { return nil }
         // In a dbt project a test an installed package defines (dbt_utils.expression_is_true) runs
         // that package's macro, as dbt-core does; rops' own implementations stand in otherwise.

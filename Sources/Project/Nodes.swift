@@ -11,6 +11,11 @@ public struct TestSpec: Sendable {
     public let file: String
     public let line: Int?
 
+    /// The same test with `config` in place of its own.
+    public func withConfig(_ config: [String: Value]) -> TestSpec {
+        TestSpec(testName: testName, arguments: arguments, config: config, column: column, file: file, line: line)
+    }
+
     /// The same test with `defaults` (the project's `data_tests:` configs) under its own `config:`.
     public func withDefaults(_ defaults: [String: Value]) -> TestSpec {
         guard !defaults.isEmpty else { return self }

@@ -36,6 +36,9 @@ final class DbtProjectFeaturesTests: XCTestCase {
                 """,
             "models/a.sql": "select 1 as id\n",
             "models/b.sql": "select * from {{ ref('a') }}\n",
+            "models/nulls.sql": "select null::int as id\n",
+            // Test configs written with Jinja render first (severity warn here, so the build passes).
+            "models/props.yml": "version: 2\nmodels:\n  - name: nulls\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                severity: \"{{ 'warn' if target.name == 'dev' else 'error' }}\"\n",
             "seeds/extra_seed.csv": "id,x\n1,2\n",
             "seeds/base_seed.csv": "id\n1\n",
         ]
@@ -47,7 +50,8 @@ final class DbtProjectFeaturesTests: XCTestCase {
         let build = try RopsProcess.run(["build"], in: root, environment: env)
         XCTAssertEqual(build.status, 0, build.all)
         let db = try TestDatabase.connect()
-        XCTAssertEqual(try db.query("select event from \(schema)_log")[0]["event"].string, "end 2 \(schema)")
+        XCTAssertTrue(build.stdout.contains("0 fail") && build.stdout.contains("1 warn"), build.stdout)
+        XCTAssertEqual(try db.query("select event from \(schema)_log")[0]["event"].string, "end 3 \(schema)")
         XCTAssertEqual(try db.query("select count(*)::int as n from \(schema)_seeds.base_seed")[0]["n"].int, 1)
         XCTAssertEqual(try db.query("select to_regclass('\(schema)_seeds.extra_seed') is null as gone")[0]["gone"].bool, true, "disabled by its var")
         let seeded = try RopsProcess.run(["seed", "--vars", "{load_extra: true}"], in: root, environment: env)
