@@ -690,9 +690,10 @@ public final class ProjectCompiler {
         let environment = context.environment
         let log = context.log
         var base: [String: Value] = [
-            "var": .function(Function(name: "var") { a in
+            "var": .function(Function(name: "var") { [unowned self] a in
                 guard let name = a.positional.first?.stringValue else { throw HostError("var() takes a name") }
-                if let value = vars[name] { return value }
+                // dbt renders the project file's values: `start: "{{ env_var('START', '2020-01-01') }}"`.
+                if let value = vars[name] { return self.renderedConfig(value) ?? value }
                 // dbt's project-scoped vars: `vars: {<project or package>: {name: value}}`.
                 for scope in projectNames {
                     if case .dict(let scoped)? = vars[scope], let value = scoped.get(name) { return value }

@@ -95,8 +95,8 @@ final class MacroAPITests: XCTestCase {
     /// built-in through `builtins.ref`, and wins over it, as in dbt; vars scoped by project name.
     func testGraphAndBuiltins() throws {
         let root = try folder([
-            "dbt_project.yml": "name: app\nvars:\n  app:\n    scoped: 3\n",
-            "models/v.sql": "{{ var('scoped') }}{{ context['project_name'] }}",
+            "dbt_project.yml": "name: app\nvars:\n  from_env: \"{{ env_var('ROPS_TEST_SURELY_UNSET', 'dflt') }}\"\n  app:\n    scoped: 3\n",
+            "models/v.sql": "{{ var('scoped') }}{{ context['project_name'] }}{{ var('from_env') }}",
             "macros/ref.sql": "{% macro ref(name) %}{% do return(builtins.ref(name).include(database=false)) %}{% endmacro %}\n",
             "models/m.sql": "{{ ref('n') }} {% for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | sort(attribute='name') %}{{ node.unique_id }}<-{{ node.depends_on.nodes | join(',') }};{% endfor %}",
             "models/n.sql": "select 1",
@@ -106,7 +106,7 @@ final class MacroAPITests: XCTestCase {
         let compiler = try ProjectCompiler(project: try ProjectLoader.load(root: root, environment: [:]), context: context)
         let m = try compiler.compileAll().first { $0.name == "m" }!
         XCTAssertEqual(m.compiledSQL, #""public"."n" model.app.m<-model.app.n;model.app.n<-;model.app.v<-;"#)
-        XCTAssertEqual(compiler.compiled["v"]?.compiledSQL, "3app", "project-scoped vars, and dbt's context mapping")
+        XCTAssertEqual(compiler.compiled["v"]?.compiledSQL, "3appdflt", "project-scoped vars, Jinja in vars, and dbt's context mapping")
     }
 
     func testDeclaredButMissingPackagesAskForDeps() throws {
