@@ -239,10 +239,7 @@ struct Materializer {
     /// columns; `sync_all_columns` also drops those the query no longer has; `fail` stops when they differ.
     private func commonColumns(_ staged: String) throws -> [String] {
         var targetColumns = try columns(of: "\(schema)", identifier)
-        let staged = try connection.query("""
-            select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
-            where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum
-            """, [SQLText.identifier(staged)]).map { ($0["name"].string ?? "", $0["type"].string ?? "text") }
+        let staged = try CatalogColumns.of(SQLText.identifier(staged), on: connection)
         let added = staged.filter { !targetColumns.contains($0.0) }
         let removed = targetColumns.filter { name in !staged.contains { $0.0 == name } }
         let policy = model.config["on_schema_change"]?.stringValue ?? "ignore"

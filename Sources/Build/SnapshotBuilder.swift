@@ -169,9 +169,6 @@ struct SnapshotBuilder {
     }
 
     private func columns(of relation: String) throws -> [(name: String, type: String)] {
-        try connection.query("""
-            select a.attname::text as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
-            where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped order by a.attnum
-            """, [relation]).map { ($0["name"].string ?? "", $0["type"].string ?? "text") }
+        try CatalogColumns.of(relation, on: connection)
     }
 }

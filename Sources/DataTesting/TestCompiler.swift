@@ -138,7 +138,7 @@ public struct TestCompiler {
         let config = macroConfig.merging(spec.config) { $1 }
         let name: String
         if project.file.isDbtProject {
-            name = config["name"]?.stringValue ?? Self.dbtTestName(spec, testName: testName, target: attachedTo.hasPrefix("source.") ? attachedName : attachedName,
+            name = config["name"]?.stringValue ?? Self.dbtTestName(spec, testName: testName, target: attachedName,
                                                                    isSource: attachedTo.hasPrefix("source."))
         } else {
             let argumentText = spec.arguments.keys.sorted().map { "\($0)=\(spec.arguments[$0]!.displayString)" }.joined(separator: ",")

@@ -141,10 +141,8 @@ struct UnitTestBuilder {
             select a.attname::text, format_type(a.atttypid, a.atttypmod) from pg_attribute a
             where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped order by a.attnum
             """, [relation])
-        guard case .object(let box) = table, case .list(let rows)? = box.attributes["rows"] else { return [] }
-        return rows.items.compactMap { row in
-            guard case .object(let r) = row, let items = r.iterable, items.count == 2 else { return nil }
-            return (items[0].stringValue ?? "", items[1].stringValue ?? "text")
+        return QueryTableShape.rows(table).compactMap { items in
+            items.count == 2 ? (items[0].stringValue ?? "", items[1].stringValue ?? "text") : nil
         }
     }
 }

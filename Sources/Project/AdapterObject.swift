@@ -136,13 +136,7 @@ struct AdapterObject {
         }
     }
 
-    static func rows(_ table: Value) -> [[Value]] {
-        guard case .object(let box) = table, case .list(let rows)? = box.attributes["rows"] else { return [] }
-        return rows.items.map { row in
-            if case .object(let r) = row { return r.iterable ?? [] }
-            return []
-        }
-    }
+    static func rows(_ table: Value) -> [[Value]] { QueryTableShape.rows(table) }
 
     static func attribute(_ value: Value, _ name: String) -> String? {
         guard case .object(let box) = value else { return nil }
@@ -155,8 +149,18 @@ struct AdapterObject {
     }
 }
 
-/// An empty agate table, for `adapter.execute(..., fetch=False)`.
-enum QueryTableShape {
+/// Agate-like tables as `run_query` returns them (Build's QueryTable makes them).
+public enum QueryTableShape {
+    /// The values of each row of `table`, in column order.
+    public static func rows(_ table: Value) -> [[Value]] {
+        guard case .object(let box) = table, case .list(let rows)? = box.attributes["rows"] else { return [] }
+        return rows.items.map { row in
+            if case .object(let r) = row { return r.iterable ?? [] }
+            return []
+        }
+    }
+
+    /// An empty table, for `adapter.execute(..., fetch=False)`.
     static var empty: Value {
         .object(ObjectBox(typeName: "Table", attributes: [
             "rows": .list([]), "columns": .object(ObjectBox(typeName: "MappedSequence", iterable: [])), "column_names": .tuple([]),

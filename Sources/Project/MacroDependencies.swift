@@ -23,10 +23,8 @@ public struct MacroDependencies: Sendable {
     public init(project: Project, macroNames: [String: [String]]) {
         var macros: [String: Macro] = [:]
         var byName: [String: [Macro]] = [:]
-        var sources: [String: String] = [:]
         for file in project.macroFiles {
-            let package = file.package.isEmpty ? project.file.name : file.package
-            sources[file.path] = file.source
+            let package = Self.package(of: file, in: project)
             for name in macroNames[file.path] ?? [] {
                 let macro = Macro(id: "macro.\(package).\(name)", name: name, package: package, path: file.path,
                                   checksum: Digest.sha1(file.source))
@@ -37,11 +35,10 @@ public struct MacroDependencies: Sendable {
         self.macros = macros
         self.byName = byName
         self.root = project.file.name
-        for file in project.macroFiles {
-            fileCalls[file.path] = direct(file.source, package: file.package.isEmpty ? project.file.name : file.package)
-        }
-        _ = sources
+        for file in project.macroFiles { fileCalls[file.path] = direct(file.source, package: Self.package(of: file, in: project)) }
     }
+
+    private static func package(of file: MacroFile, in project: Project) -> String { file.package.isEmpty ? project.file.name : file.package }
 
     /// The macro ids `sql` reaches, sorted.
     public func of(_ sql: String, package: String? = nil) -> [String] {

@@ -70,12 +70,7 @@ public enum DeclaredPackages {
     /// `{{ env_var('TOKEN') }}` in a package entry, as dbt renders it.
     private static func rendered(_ text: String, _ document: YAMLDocument, _ node: Node, _ environment: [String: String]) throws -> String {
         guard text.contains("{{") else { return text }
-        let envVar = Value.function(Function(name: "env_var") { a in
-            let key = a.positional.first?.stringValue ?? ""
-            if let value = environment[key] { return .string(value) }
-            if a.positional.count > 1 { return a.positional[1] }
-            throw HostError("env var '\(key)' is not set")
-        })
+        let envVar = DbtProfiles.envVarFunction(environment)
         do {
             return try Template(source: text, file: document.path).render(["env_var": envVar])
         } catch {

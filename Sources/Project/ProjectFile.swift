@@ -157,6 +157,16 @@ enum DbtProfiles {
         let target: String
     }
 
+    /// `env_var(name, default)` for the files dbt renders before any project context (profiles.yml, packages.yml).
+    static func envVarFunction(_ environment: [String: String]) -> Value {
+        .function(Function(name: "env_var") { a in
+            let key = a.positional.first?.stringValue ?? ""
+            if let value = environment[key] { return .string(value) }
+            if a.positional.count > 1 { return a.positional[1] }
+            throw HostError("env var '\(key)' is not set")
+        })
+    }
+
     static func load(_ name: String, projectRoot: String, environment: [String: String]) throws -> Profile? {
         var folders: [String] = []
         if let explicit = environment["DBT_PROFILES_DIR"] { folders.append(explicit) }
@@ -173,12 +183,7 @@ enum DbtProfiles {
         guard let output = profileNode.mapping?["outputs"]?.mapping?[target] else {
             throw document.error(profileNode, "profile '\(name)' has no output '\(target)'")
         }
-        let envVar = Value.function(Function(name: "env_var") { a in
-            let key = a.positional.first?.stringValue ?? ""
-            if let value = environment[key] { return .string(value) }
-            if a.positional.count > 1 { return a.positional[1] }
-            throw HostError("env var '\(key)' is not set")
-        })
+        let envVar = envVarFunction(environment)
         func field(_ key: String) throws -> String? {
             guard let raw = output.mapping?[key] else { return nil }
             let text = raw.string ?? ""

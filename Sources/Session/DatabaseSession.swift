@@ -25,9 +25,12 @@ public struct DatabaseSession: Sendable {
 
     /// The database the connection names (what dbt projects print in relations and `target.database`):
     /// the DSN's `dbname` or URL path, else the embedded cluster's database.
-    public var targetDatabase: String? {
-        guard let dsn = resolved.dsn else { return LocalCluster.databaseName(for: databaseName) }
-        return Self.databaseName(inDSN: dsn)
+    public var targetDatabase: String? { Self.targetDatabase(resolved, projectName: databaseName) }
+
+    /// The database `resolved` names; the embedded cluster's for a project called `projectName`.
+    static func targetDatabase(_ resolved: ResolvedConnection, projectName: String) -> String? {
+        guard let dsn = resolved.dsn else { return LocalCluster.databaseName(for: projectName) }
+        return databaseName(inDSN: dsn)
     }
 
     static func databaseName(inDSN dsn: String) -> String? {

@@ -17,7 +17,12 @@ public struct ProjectSession {
         for warning in project.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         var context = context
         if context.database == nil, project.file.isDbtProject {
-            context.database = (try? DatabaseSession(projectRoot: root, databaseURL: context.databaseURL, note: { _ in }))?.targetDatabase
+            // From the project file already read (a DatabaseSession would read it again).
+            let file = project.file
+            if let resolved = try? ConnectionResolver.resolve(flag: context.databaseURL, environment: ProcessInfo.processInfo.environment,
+                                                               projectRoot: root, projectFile: file) {
+                context.database = DatabaseSession.targetDatabase(resolved, projectName: file.name)
+            }
         }
         let t1 = Date()
         compiler = try ProjectCompiler(project: project, context: context)
