@@ -7,6 +7,14 @@ import XCTest
 /// materialization blocks in macro files, seeds enabled by a var and placed by the project's
 /// generate_schema_name, names over 63 bytes.
 final class DbtProjectFeaturesTests: XCTestCase {
+    /// Writes `files` (path → text) under `root`, making their folders.
+    func write(_ files: [String: String], into root: String) throws {
+        for (path, text) in files {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
+        }
+    }
+
     func testHooksSelectorsSeedsAndRefusals() throws {
         let fixture = try ProjectFixture("mini_project")
         let root = try TemporaryFolder.make(prefix: "rops-dbt-features")
@@ -42,10 +50,7 @@ final class DbtProjectFeaturesTests: XCTestCase {
             "seeds/extra_seed.csv": "id,x\n1,2\n",
             "seeds/base_seed.csv": "id\n1\n",
         ]
-        for (path, text) in files {
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
-        }
+        try write(files, into: root)
         let env = ["DB_CONNECTION_STRING": TestDatabase.url, "CI": "true"]
         let build = try RopsProcess.run(["build"], in: root, environment: env)
         XCTAssertEqual(build.status, 0, build.all)
@@ -114,10 +119,7 @@ final class DbtProjectFeaturesTests: XCTestCase {
                       rows: [{id: 5, doubled: 11}]
                 """,
         ]
-        for (path, text) in files {
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
-        }
+        try write(files, into: root)
         let env = ["DB_CONNECTION_STRING": TestDatabase.url, "CI": "true"]
         let build = try RopsProcess.run(["build"], in: root, environment: env)
         XCTAssertEqual(build.status, 1, build.all)
@@ -141,10 +143,7 @@ final class DbtProjectFeaturesTests: XCTestCase {
             "profiles.yml": "inc:\n  target: dev\n  outputs:\n    dev: {type: postgres, host: unused, dbname: rops_test, schema: \(schema)}\n",
             "models/appended.sql": "{{ config(materialized='incremental', incremental_strategy='append', unique_key='id') }}\nselect 1 as id\n",
         ]
-        for (path, text) in files {
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: root + "/" + path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-            try text.write(toFile: root + "/" + path, atomically: true, encoding: .utf8)
-        }
+        try write(files, into: root)
         let env = ["DB_CONNECTION_STRING": TestDatabase.url, "CI": "true"]
         for _ in 0..<2 {
             let run = try RopsProcess.run(["run"], in: root, environment: env)
