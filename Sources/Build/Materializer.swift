@@ -6,6 +6,8 @@ import Project
 public struct MaterializationResult: Sendable {
     public let message: String
     public let rowsAffected: Int?
+    /// An incremental run that changed no rows: the data is the version it was.
+    public var unchangedData = false
 }
 
 /// Generates and runs the SQL that builds one model, each step in a transaction where PostgreSQL
@@ -111,8 +113,11 @@ struct Materializer {
             try runHooks(hooks.post)
             return affected
         }
+        var result = MaterializationResult(message: "INSERT \(rows)", rowsAffected: rows)
+        result.unchangedData = rows == 0
+        guard rows > 0 else { return result }
         try analyzeAfterCommit()
-        return MaterializationResult(message: "INSERT \(rows)", rowsAffected: rows)
+        return result
     }
 
     private func materializedView() throws -> MaterializationResult {

@@ -15,6 +15,8 @@ public struct NodeResult: Sendable {
     public let relation: String
     public let materialized: String
     public let compiledSQL: String?
+    /// Skipped because its SQL, config and inputs had not changed since its last build.
+    public var unchanged = false
 }
 
 /// What the runner tells the CLI while it works (one line per node, a summary at the end).
@@ -27,6 +29,8 @@ public struct RunOptions: Sendable {
     public var threads = 4
     public var failFast = false
     public var fullRefresh = false
+    /// Skip nodes whose SQL, config and inputs did not change since their last build (`BuildLedger`).
+    public var skipUnchanged = true
     /// Seconds each node took last time (from target/run_results.json); nodes without one count as
     /// one second. They rank ready nodes: the one with the longest remaining path starts first.
     public var estimatedSeconds: [String: Double] = [:]
@@ -47,6 +51,9 @@ public final class Runner: @unchecked Sendable {
     /// Runs after a model builds (`rops build`: its tests); false means an error-severity test failed,
     /// which skips the model's descendants like a failure would.
     public var afterModel: (@Sendable (CompiledModel, PostgresConnection) -> Bool)?
+    /// What each node was last built from; loaded at the start of `run` when not given.
+    public var ledger: BuildLedger?
+    private lazy var relationsByNode = compiler.relationsByNode
     private var blocked: Set<String> = []
     /// Heaviest remaining path from each node (estimated seconds): ready nodes start in this order.
     private var priority: [String: Double] = [:]
@@ -94,6 +101,7 @@ public final class Runner: @unchecked Sendable {
     /// Runs `ids` (model unique ids) and returns their results in the order they finished.
     public func run(_ ids: Set<String>) throws -> [NodeResult] {
         let setup = try connect()
+        if options.skipUnchanged && !options.fullRefresh && ledger == nil { ledger = try BuildLedger.load(setup) }
         let sizes = try Self.relationSizes(setup)
         existingRelations = Set(sizes.keys)
         let inRun = ids.filter { models[$0] != nil }
@@ -197,6 +205,17 @@ public final class Runner: @unchecked Sendable {
         let model = models[id]!
         reporter?.started(index, of: total, model: model)
         let start = Date()
+        let fingerprint = self.fingerprint(of: model)
+        if let fingerprint, let entry = ledger?.isCurrent(id, fingerprint: fingerprint, relation: Self.relation(of: model)) {
+            var result = NodeResult(id: id, name: model.name, status: .success,
+                                    message: "unchanged since \(entry.builtAt) (version \(entry.version)): nothing run",
+                                    rowsAffected: nil, seconds: Date().timeIntervalSince(start), relation: model.relation,
+                                    materialized: model.materialized, compiledSQL: nil)
+            result.unchanged = true
+            reporter?.finished(index, of: total, result: result)
+            if let afterModel, !afterModel(model, connection) { lock.lock(); blocked.insert(id); lock.unlock() }
+            return result
+        }
         var sql: String?
         let result: NodeResult
         do {
@@ -213,6 +232,11 @@ public final class Runner: @unchecked Sendable {
             result = NodeResult(id: id, name: model.name, status: .success, message: outcome.message,
                                 rowsAffected: outcome.rowsAffected, seconds: Date().timeIntervalSince(start),
                                 relation: model.relation, materialized: model.materialized, compiledSQL: rendered)
+            if let fingerprint, let ledger {
+                // Not fatal: without the record the next build runs this node again.
+                try? ledger.record(id, fingerprint: fingerprint, relation: Self.relation(of: model),
+                                   keepVersion: outcome.unchangedData, on: connection)
+            }
         } catch {
             result = NodeResult(id: id, name: model.name, status: .error, message: Self.describe(error, model: model),
                                 rowsAffected: nil, seconds: Date().timeIntervalSince(start), relation: model.relation,
@@ -224,6 +248,38 @@ public final class Runner: @unchecked Sendable {
             lock.lock(); blocked.insert(id); lock.unlock()
         }
         return result
+    }
+
+    // MARK: - Unchanged nodes
+
+    /// The relation a model's ledger entry pins (none for operations and ephemeral models).
+    static func relation(of model: CompiledModel) -> String? {
+        [.operation, .ephemeral].contains(model.materialization) ? nil : model.relation
+    }
+
+    /// What `model` would be built from now, or nil when it must run whatever its inputs.
+    func fingerprint(of model: CompiledModel) -> String? {
+        guard options.skipUnchanged, !options.fullRefresh, ledger != nil,
+              model.config["skip_unchanged"]?.truthy ?? true else { return nil }
+        let config = model.config.values.keys.sorted().map { "\($0)=\(model.config.values[$0]!.displayString)" }
+        return BuildLedger.digest([model.materialized, model.compiledSQL, config.joined(separator: "\n"),
+                                   inputTokens(graph.parents[model.uniqueId] ?? [], identityOnly: model.materialization == .view)])
+    }
+
+    /// The versions of `ids` (models, seeds, sources) as one string. `identityOnly`: a view reads its
+    /// inputs when it is queried, so only which relations they are matters, not their data.
+    public func inputTokens(_ ids: [String], identityOnly: Bool = false) -> String {
+        ids.sorted().map { id -> String in
+            if let parent = models[id], parent.materialization == .ephemeral {
+                return "\(id)(\(inputTokens(graph.parents[id] ?? [], identityOnly: identityOnly)))"
+            }
+            if let entry = ledger?.entry(id) {
+                return identityOnly && entry.oid != nil ? "\(id)@\(entry.oid!)" : "\(id)#\(entry.version)"
+            }
+            if models[id] != nil { return "\(id)=unbuilt" }
+            guard let relation = relationsByNode[id], let mark = ledger?.relation(relation) else { return "\(id)=missing" }
+            return identityOnly ? "\(id)@\(mark.oid)" : "\(id)~\(mark.token)"
+        }.joined(separator: ",")
     }
 
     static func describe(_ error: Error, model: CompiledModel) -> String {

@@ -11,6 +11,8 @@ public struct TestResult: Sendable {
     public let failures: Int
     public let seconds: Double
     public let message: String
+    /// Not run: it passed before on the same SQL and inputs.
+    public var unchanged = false
 
     public init(test: DataTest, status: Status, failures: Int, seconds: Double, message: String) {
         self.test = test

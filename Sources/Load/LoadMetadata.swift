@@ -26,12 +26,20 @@ public enum LoadMetadata {
             """)
     }
 
-    static func record(_ connection: PostgresConnection, source: String, table: String, file: String, bytes: Int?, checksum: String?,
+    /// A new load id, taken before the file is copied so that its rows can carry it.
+    static func nextLoadId(_ connection: PostgresConnection) throws -> Int64 {
+        try ensure(connection)
+        let row = try connection.query("select nextval(pg_get_serial_sequence('rops_meta.loads', 'load_id'))::text as id")
+        guard let id = row.first?["id"].string.flatMap({ Int64($0) }) else { throw PostgresError(kind: .client, message: "no load id") }
+        return id
+    }
+
+    static func record(_ connection: PostgresConnection, loadId: Int64? = nil, source: String, table: String, file: String, bytes: Int?, checksum: String?,
                        loaded: Int, rejected: Int, status: String, error: String?, mode: String) throws {
         try ensure(connection)
         try connection.execute("""
-            insert into rops_meta.loads (source, table_name, file, bytes, checksum, rows_loaded, rows_rejected, status, error, mode)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """, [source, table, file, bytes, checksum, loaded, rejected, status, error, mode])
+            insert into rops_meta.loads (load_id, source, table_name, file, bytes, checksum, rows_loaded, rows_rejected, status, error, mode)
+            values (coalesce($11::bigint, nextval(pg_get_serial_sequence('rops_meta.loads', 'load_id'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """, [source, table, file, bytes, checksum, loaded, rejected, status, error, mode, loadId.map(String.init)])
     }
 }

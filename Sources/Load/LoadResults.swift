@@ -8,6 +8,8 @@ public struct FileLoad: Sendable {
     public let rowsLoaded: Int
     public let rowsRejected: Int
     public let skipped: Bool
+    /// The id of its row in rops_meta.loads, which its rows carry as `_rops_load_id` (nil when skipped).
+    public var loadId: Int64? = nil
 }
 
 /// What loading one source did.

@@ -92,6 +92,13 @@ public struct LoadSpec: Sendable {
                         uniqueKey: uniqueKey.map(ColumnNames.normalise))
     }
 
+    /// The same source read from `folder`: the pattern's file-name part there.
+    public func lookingIn(_ folder: String) -> LoadSpec {
+        LoadSpec(source: source, pattern: folder + "/" + URL(fileURLWithPath: pattern).lastPathComponent, format: format, csv: csv,
+                 layout: layout, keyColumn: keyColumn, valueColumn: valueColumn, declaredColumns: declaredColumns, types: types,
+                 uniqueKey: uniqueKey)
+    }
+
     /// The files the pattern names, sorted; `*`, `?` and `[...]` match within one folder level.
     public func files(projectRoot: String) throws -> [String] {
         let full = pattern.hasPrefix("/") ? pattern : projectRoot + "/" + pattern

@@ -110,7 +110,7 @@ public final class SourceLoader {
             for file in files {
                 results.append(try loadFile(file, into: SQLText.qualified(schema, loading), rejectedInto: SQLText.qualified(schema, rejecting),
                                             columns: columns, duplicates: &duplicates, totalBytes: totalBytes, doneBefore: results,
-                                            freeze: true))
+                                            freeze: true, loadId: try LoadMetadata.nextLoadId(connection)))
             }
             if !allowShrink {
                 try ShrinkGuard.check(connection, relation: relation, newRows: results.reduce(0) { $0 + $1.rowsLoaded },
@@ -126,16 +126,29 @@ public final class SourceLoader {
         return results
     }
 
+    /// `--append`: one file in one transaction. Its rows are copied into a temporary table, flagged
+    /// where they repeat a key loaded before (through an index on the raw table's key, built on the
+    /// first append), then inserted into the raw table with the file's load id. Appends of one table
+    /// take a lock first, so their load ids commit in order: a model that reads the rows with load ids
+    /// above the highest it has seen misses none.
     private func appendFile(_ file: String, columns: [String], totalBytes: Int, doneBefore: [FileLoad]) throws -> FileLoad {
-        let (size, checksum) = try FileBlocks.checksum(of: file)
         try LoadMetadata.ensure(connection)
+        if let unchanged = try loadedUnchanged(file) { return unchanged }
+        let (size, checksum) = try FileBlocks.checksum(of: file)
         let seen = try connection.query("""
             select 1 from rops_meta.loads where source = $1 and file = $2 and bytes = $3 and checksum = $4 and status = 'ok' limit 1
             """, [sourceName, relative(file), size, checksum])
         if !seen.isEmpty {
             return FileLoad(file: relative(file), bytes: size, checksum: checksum, rowsLoaded: 0, rowsRejected: 0, skipped: true)
         }
-        let result: FileLoad = try connection.transaction {
+        let (result, rowsBefore): (FileLoad, Double) = try connection.transaction {
+            try connection.execute("select pg_advisory_xact_lock(hashtext($1))", ["rops append \(schema).\(table)"])
+            // Loaded by another process while this one waited for the lock.
+            if try !connection.query("""
+                select 1 from rops_meta.loads where source = $1 and file = $2 and bytes = $3 and checksum = $4 and status = 'ok' limit 1
+                """, [sourceName, relative(file), size, checksum]).isEmpty {
+                return (FileLoad(file: relative(file), bytes: size, checksum: checksum, rowsLoaded: 0, rowsRejected: 0, skipped: true), 0)
+            }
             try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
             try createTables(data: relation, rejected: rejectedRelation, columns: columns, ifMissing: true)
             let existing = try connection.query("""
@@ -145,15 +158,54 @@ public final class SourceLoader {
             if existing != columns {
                 throw StructuralError(file: relative(file), message: "its columns \(columns) differ from \(schema).\(table)'s \(existing); run a full `rops load` instead of --append")
             }
+            let staged = SQLText.qualified("pg_temp", SQLText.truncated(table, keeping: "__rops_append"))
+            try connection.execute("drop table if exists \(staged)")
+            try createTables(data: staged, rejected: nil, columns: columns, ifMissing: false)
             var duplicates = try DuplicateKeys(key: spec.uniqueKey, columns: columns, types: spec.types, file: relative(file))
-            let result = try loadFile(file, into: relation, rejectedInto: rejectedRelation, columns: columns,
-                                      duplicates: &duplicates, totalBytes: totalBytes, doneBefore: doneBefore, freeze: false)
-            try flagKeysLoadedBefore(file: relative(file))
+            let loadId = try LoadMetadata.nextLoadId(connection)
+            let result = try loadFile(file, into: staged, rejectedInto: rejectedRelation, columns: columns,
+                                      duplicates: &duplicates, totalBytes: totalBytes, doneBefore: doneBefore, freeze: false, loadId: loadId)
+            try flagKeysLoadedBefore(staged)
+            let rowsBefore = try connection.query("select reltuples::float8 as n from pg_class where oid = $1::regclass", [relation]).first?["n"].double ?? 0
+            try appendStaged(staged)
             try recordSuccess(result, mode: "append")
-            return result
+            return (result, rowsBefore)
         }
-        try analyzeAfterCommit()
+        // Statistics again only when the table grew by a tenth: sampling 13M rows for a 10k-row file
+        // would cost more than the file's load.
+        if !result.skipped && Double(result.rowsLoaded) > 0.1 * max(rowsBefore, 0) { try analyzeAfterCommit() }
         return result
+    }
+
+    /// A file loaded before with this size and not modified since that load started: skipped without
+    /// reading it (`--watch` and `rops live` look at a 1 GB base file every cycle).
+    private func loadedUnchanged(_ file: String) throws -> FileLoad? {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        guard let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
+        let row = try connection.query("""
+            select checksum, extract(epoch from started_at)::float8 as started from rops_meta.loads
+            where source = $1 and file = $2 and bytes = $3 and status = 'ok' order by load_id desc limit 1
+            """, [sourceName, relative(file), size]).first
+        guard let row, let started = row["started"].double, modified.timeIntervalSince1970 < started else { return nil }
+        return FileLoad(file: relative(file), bytes: size, checksum: row["checksum"].string ?? "", rowsLoaded: 0, rowsRejected: 0, skipped: true)
+    }
+
+    /// Moves the staged rows into the raw table, whose loader columns are added where an older
+    /// version of rops created it without them.
+    private func appendStaged(_ staged: String) throws {
+        let target = try connection.query("""
+            select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum
+            """, [relation]).compactMap { $0["name"].string }
+        if !target.contains("_rops_load_id") {
+            try connection.execute("alter table \(relation) add column if not exists _rops_load_id bigint")
+        }
+        let stagedColumns = Set(try connection.query("""
+            select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped
+            """, [staged]).compactMap { $0["name"].string })
+        let list = (target + (target.contains("_rops_load_id") ? [] : ["_rops_load_id"])).filter(stagedColumns.contains)
+            .map(SQLText.identifier).joined(separator: ", ")
+        try connection.execute("insert into \(relation) (\(list)) select \(list) from \(staged)")
+        try connection.execute("drop table \(staged)")
     }
 
     /// Statistics before the load returns, so the first staging query is planned on real row counts.
@@ -166,7 +218,7 @@ public final class SourceLoader {
 
     /// The data table starts without `_rops_file` in a full load: it is added after the first file
     /// with that file as its default, which PostgreSQL keeps in the catalog instead of in every row.
-    private func createTables(data: String, rejected: String, columns: [String], ifMissing: Bool) throws {
+    private func createTables(data: String, rejected: String?, columns: [String], ifMissing: Bool) throws {
         let guardClause = ifMissing ? "if not exists " : ""
         let columnList = columns.map { "\(SQLText.identifier($0)) text" }.joined(separator: ", ")
         let invalidColumn = spec.types.isEmpty ? "" : ", _rops_invalid text"
@@ -178,6 +230,7 @@ public final class SourceLoader {
         if ifMissing && !spec.uniqueKey.isEmpty {
             try connection.execute("alter table \(data) add column if not exists _rops_duplicate boolean")
         }
+        guard let rejected else { return }
         try connection.execute("""
             create table \(guardClause)\(rejected) (_rops_file text, _rops_line bigint, _rops_byte_offset bigint, reason text,
                 detail text, raw_text text, raw_bytes bytea, raw_truncated boolean)
@@ -186,14 +239,19 @@ public final class SourceLoader {
 
     /// Streams one file into `data` (COPY) and its rejections into `rejected` (COPY from a spill file).
     private func loadFile(_ file: String, into data: String, rejectedInto rejected: String, columns: [String],
-                          duplicates: inout DuplicateKeys, totalBytes: Int, doneBefore: [FileLoad], freeze: Bool) throws -> FileLoad {
+                          duplicates: inout DuplicateKeys, totalBytes: Int, doneBefore: [FileLoad], freeze: Bool,
+                          loadId: Int64) throws -> FileLoad {
         let name = relative(file)
         let existing = Set(try connection.query("""
-            select attname as name from pg_attribute where attrelid = $1::regclass and attname in ('_rops_line', '_rops_file') and not attisdropped
+            select attname as name from pg_attribute where attrelid = $1::regclass and attname in ('_rops_line', '_rops_file', '_rops_load_id') and not attisdropped
             """, [data]).compactMap { $0["name"].string })
         let hasFileColumn = existing.contains("_rops_file"), hasLineColumn = existing.contains("_rops_line")
+        let hasLoadColumn = existing.contains("_rops_load_id")
         if hasFileColumn {
             try connection.execute("alter table \(data) alter column _rops_file set default \(try SQLText.literal(name))")
+        }
+        if hasLoadColumn {
+            try connection.execute("alter table \(data) alter column _rops_load_id set default \(loadId)")
         }
         // A one-line JSON document (the labels file): every record is on line 1, so the line is not
         // sent per row but kept as the column's default, like the file name.
@@ -306,6 +364,10 @@ public final class SourceLoader {
         if !hasFileColumn {
             try connection.execute("alter table \(data) add column _rops_file text default \(try SQLText.literal(name))")
         }
+        // Which load wrote a row, so incremental models can take the rows of loads they have not seen.
+        if !hasLoadColumn {
+            try connection.execute("alter table \(data) add column _rops_load_id bigint default \(loadId)")
+        }
         let rejectedCount = spill.count
         if rejectedCount > 0 {
             try connection.copyIn("copy \(rejected) from stdin") { writer in try spill.stream(into: writer) }
@@ -320,12 +382,13 @@ public final class SourceLoader {
             throw StructuralError(file: name, message: "no records found")
         }
         return FileLoad(file: name, bytes: blocks.bytesRead, checksum: blocks.checksum, rowsLoaded: rows,
-                        rowsRejected: rejectedCount, skipped: false)
+                        rowsRejected: rejectedCount, skipped: false, loadId: loadId)
     }
 
-    /// `--append`: the key set saw only this file, so rows repeating a key of an earlier load are
-    /// flagged in one set-based update (the first load of a key keeps it; this file's rows repeat it).
-    private func flagKeysLoadedBefore(file: String) throws {
+    /// `--append`: the key set saw only this file, so staged rows repeating a key of an earlier load
+    /// are flagged (the first load of a key keeps it; this file's rows repeat it). The raw table's
+    /// key index makes that a lookup per staged row instead of a pass over every earlier row.
+    private func flagKeysLoadedBefore(_ staged: String) throws {
         guard !spec.uniqueKey.isEmpty else { return }
         let integerKey = DuplicateKeys.integerType(of: spec.uniqueKey, types: spec.types) != nil
         // Integer keys compare as numbers, like the in-memory set; only values the type check passed are cast.
@@ -333,12 +396,14 @@ public final class SourceLoader {
             let reference = "\(alias).\(SQLText.identifier(column))"
             return integerKey ? "(case when \(alias)._rops_invalid is null then \(reference)::bigint end)" : reference
         }
+        let index = SQLText.identifier(SQLText.truncated(table, keeping: "__rops_key"))
+        let indexed = spec.uniqueKey.map { key(relation, $0).replacingOccurrences(of: "\(relation).", with: "") }
+        try connection.execute("create index if not exists \(index) on \(relation) (\(indexed.joined(separator: ", ")))")
         let matches = spec.uniqueKey.map { "\(key("new", $0)) = \(key("old", $0))" }.joined(separator: " and ")
         try connection.execute("""
-            update \(relation) as new set _rops_duplicate = true
-            where new._rops_file = $1 and new._rops_duplicate is not true
-              and exists (select from \(relation) as old where old._rops_file <> $1 and \(matches))
-            """, [file])
+            update \(staged) as new set _rops_duplicate = true
+            where new._rops_duplicate is not true and exists (select from \(relation) as old where \(matches))
+            """)
     }
 
     /// Puts `staged` in place of `final` in the current transaction (readers wait, never see a gap,
@@ -350,7 +415,7 @@ public final class SourceLoader {
     // MARK: - Metadata
 
     private func recordSuccess(_ result: FileLoad, mode: String) throws {
-        try LoadMetadata.record(connection, source: sourceName, table: "\(schema).\(table)", file: result.file, bytes: result.bytes,
+        try LoadMetadata.record(connection, loadId: result.loadId, source: sourceName, table: "\(schema).\(table)", file: result.file, bytes: result.bytes,
                                 checksum: result.checksum, loaded: result.rowsLoaded, rejected: result.rowsRejected,
                                 status: "ok", error: nil, mode: mode)
     }

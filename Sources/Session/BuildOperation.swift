@@ -13,6 +13,9 @@ public struct BuildRequest: Sendable {
     public var threads: Int?
     public var failFast = false
     public var fullRefresh = false
+    /// Skip models, seeds and tests whose SQL, config and inputs did not change since they last
+    /// built or passed (`BuildLedger`); never with `fullRefresh`.
+    public var skipUnchanged = true
     /// `rops build`: seeds first, and each model's tests right after it.
     public var withSeeds = false
     public var withTests = false
@@ -29,6 +32,9 @@ public struct BuildOutcome: Sendable {
     public let seconds: Double
 
     public func models(_ status: NodeResult.Status) -> Int { models.filter { $0.status == status }.count }
+    /// Models skipped because nothing they are built from changed.
+    public var unchangedModels: Int { models.filter(\.unchanged).count }
+    public var unchangedTests: Int { tests.filter(\.unchanged).count }
     public func tests(_ status: TestResult.Status) -> Int { tests.filter { $0.status == status }.count }
     /// True when a model failed or a test failed or errored (warnings do not count).
     public var failed: Bool { models(.error) > 0 || tests.contains { $0.status == .fail || $0.status == .error } }
@@ -101,8 +107,9 @@ public struct BuildOperation {
         let dsn = try database.connectionString()
         let lock = try database.lockProject(for: request.withSeeds ? "build" : "run")
         defer { lock.release() }
+        let ledger = request.skipUnchanged && !request.fullRefresh ? try BuildLedger.load(try PostgresConnection(dsn)) : nil
         if request.withSeeds && !session.project.seeds.isEmpty {
-            _ = try SeedOperation.run(session: session, connection: try PostgresConnection(dsn), delegate: delegate)
+            _ = try SeedOperation.run(session: session, connection: try PostgresConnection(dsn), ledger: ledger, delegate: delegate)
         }
         if request.selection.deferToState, let directory = request.selection.state {
             let deferred = try Self.deferrals(session, selected: Set(try session.selected(request.selection, resourceTypes: request.resourceTypes)),
@@ -114,9 +121,11 @@ public struct BuildOperation {
                 session = try ProjectSession(root: projectRoot, context: context)
             }
         }
-        let schedule = request.withTests ? try testSchedule(session, delegate: delegate) : nil
-        if let schedule { schedule.runUpfrontTests(on: try PostgresConnection(dsn)) }
         let runner = makeRunner(session, dsn: dsn, threads: threads, delegate: delegate)
+        runner.ledger = ledger
+        let schedule = request.withTests ? try testSchedule(session, delegate: delegate) : nil
+        if let schedule, let ledger { schedule.ledger = (ledger, { runner.inputTokens($0) }) }
+        if let schedule { schedule.runUpfrontTests(on: try PostgresConnection(dsn)) }
         if let schedule { runner.afterModel = { model, connection in schedule.runTests(of: model, on: connection) } }
         let selected = Set(try session.selected(request.selection, resourceTypes: request.resourceTypes))
         let ids = runner.closure(of: selected)
@@ -153,6 +162,7 @@ public struct BuildOperation {
         options.threads = threads
         options.failFast = request.failFast
         options.fullRefresh = request.fullRefresh
+        options.skipUnchanged = request.skipUnchanged
         options.estimatedSeconds = LastRun.seconds(session.targetPath + "/run_results.json")
         return Runner(compiler: session.compiler, graph: session.graph, options: options, reporter: RunEvents(delegate)) {
             try PostgresConnection(dsn)

@@ -10,6 +10,10 @@ public struct LoadRequest: Sendable {
     public var append = false
     public var allowShrink = false
     public var threads: Int?
+    /// Look for each source's files in this folder (by the file-name part of its `loader.path`).
+    public var directory: String?
+    /// `--watch`: sources with no file yet are passed over instead of failing the load.
+    public var skipSourcesWithoutFiles = false
     public init() {}
 }
 
@@ -33,6 +37,14 @@ public struct SourceLoads {
             specs = specs.filter { spec in
                 request.select.contains { $0 == spec.source.name || $0 == spec.source.sourceName || $0 == "\(spec.source.sourceName).\(spec.source.name)" }
             }
+        }
+        if let directory = request.directory {
+            let folder = directory.hasPrefix("/") ? directory : project.root + "/" + directory
+            specs = specs.map { $0.lookingIn(folder) }
+        }
+        if request.skipSourcesWithoutFiles {
+            specs = specs.filter { (try? $0.files(projectRoot: project.root))?.isEmpty == false }
+            if specs.isEmpty { return ([], Date().timeIntervalSince(start)) }
         }
         guard !specs.isEmpty else {
             throw SessionError(request.select.isEmpty ? "no source has a `loader:` block; declare one in a sources: YAML file"

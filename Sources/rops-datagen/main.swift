@@ -17,8 +17,15 @@ struct DataGen: ParsableCommand {
     @Option(help: ArgumentHelp("Inject defects into this share of transaction lines (e.g. 0.001) and write dirty_manifest.json.",
                                discussion: "Defects: bad amounts, unparseable dates, orphan client and card ids, unknown MCCs, duplicate ids, ragged lines, bad UTF-8, and labels for unknown transactions."))
     var dirty: Double?
+    @Option(help: ArgumentHelp("Write one further batch of N payments after what --out holds (the same clients and cards, later dates), with labels for some of them and for the previous batch's held-back payments.", valueName: "N"))
+    var batch: Int?
+    @Flag(help: "With --batch: keep writing batches, one every --every seconds (--batches of them; 0: until stopped).")
+    var stream = false
+    @Option(help: "Seconds between --stream batches.") var every = 5.0
+    @Option(help: "Batches --stream writes (0: until stopped).") var batches = 0
 
     func run() throws {
+        if let batch { return try writeBatches(batch) }
         let start = Date()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var generator = Generator(transactions: full ? 13_305_915 : transactions, out: out, random: Random(seed: seed))
@@ -36,6 +43,29 @@ struct DataGen: ParsableCommand {
         print(String(format: "wrote %d transactions, %d labels (%d fraud, %.3f%%), %d cards, %d users to %@ in %.1fs",
                      rows, labels, frauds, labels > 0 ? 100 * Double(frauds) / Double(labels) : 0, generator.cards, generator.users,
                      out, Date().timeIntervalSince(start)))
+    }
+
+    /// `--batch N` (and `--stream`): the clients and cards of this seed, rebuilt in memory (their files
+    /// are written to a scratch folder and dropped), then batches after the last payment in --out.
+    func writeBatches(_ size: Int) throws {
+        guard size > 0 else { throw ValidationError("--batch takes a number of payments above 0") }
+        let scratch = NSTemporaryDirectory() + "/rops-datagen-\(getpid())"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var generator = Generator(transactions: 1, out: scratch, random: Random(seed: seed))
+        let order = generator.userOrder(&generator.random)
+        let users = try generator.writeUsers(order: order)
+        let cards = try generator.writeCards(order: order)
+        var random = Random(seed: generator.random.next())
+        let maker = PaymentMaker(users: users, cards: cards, activeClients: generator.activeClients, random: &random)
+        var stream = BatchStream(out: out, seed: seed, fraudRate: fraudRate, maker: maker)
+        var written = 0
+        repeat {
+            FileHandle.standardOutput.write(Data((try stream.writeBatch(size) + "\n").utf8))
+            written += 1
+            if !self.stream || (batches > 0 && written >= batches) { break }
+            Thread.sleep(forTimeInterval: every)
+        } while true
     }
 }
 

@@ -39,7 +39,7 @@ final class ConsoleReporter: OperationDelegate, @unchecked Sendable {
             Console.print(String(format: "seed   %@ .... [%d rows in %.2fs] %@", result.relation, result.rows, seconds,
                                  result.columnTypes.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
         case .modelFinished(let index, let total, let result):
-            let status = ["success": "OK", "error": "ERROR", "skipped": "SKIP"][result.status.rawValue]!
+            let status = result.unchanged ? "SAME" : ["success": "OK", "error": "ERROR", "skipped": "SKIP"][result.status.rawValue]!
             let label = "\(result.materialized) \(result.relation)"
             let dots = String(repeating: ".", count: max(3, 60 - label.count))
             let detail = result.status == .success ? result.message : result.status == .error ? "ERROR" : result.message
@@ -50,7 +50,7 @@ final class ConsoleReporter: OperationDelegate, @unchecked Sendable {
             testsDone += 1
             let status = result.status.rawValue.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)
             let dots = String(repeating: ".", count: max(3, 60 - result.test.name.count))
-            let detail = result.status == .pass ? "PASS" : result.status == .error ? "ERROR" : "\(result.failures) rows"
+            let detail = result.unchanged ? "PASS, unchanged" : result.status == .pass ? "PASS" : result.status == .error ? "ERROR" : "\(result.failures) rows"
             let position = testsTotal > 0 ? "\(testsDone) of \(testsTotal)" : "\(testsDone)"
             Console.print(String(format: "%@ %@ %@ %@ [%@ in %.2fs]", position, status, result.test.name, dots, detail, result.seconds))
         case .loadProgress, .sourceLoaded, .sourceFailed: break

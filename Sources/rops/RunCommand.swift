@@ -7,7 +7,11 @@ import Session
 struct RunArguments: ParsableArguments {
     @Option(help: "Parallel connections (default: project.yml `threads:`, else 4).") var threads: Int?
     @Flag(name: .customLong("fail-fast"), help: "Stop at the first failure and cancel running models.") var failFast = false
-    @Flag(name: .customLong("full-refresh"), help: "Rebuild incremental models and materialized views from scratch.") var fullRefresh = false
+    @Flag(name: .customLong("full-refresh"), help: "Rebuild incremental models and materialized views from scratch (and everything else, unchanged or not).") var fullRefresh = false
+    @Flag(name: .customLong("skip-unchanged"), inversion: .prefixedNo,
+          help: ArgumentHelp("Skip models, seeds and tests whose SQL, config and inputs did not change since they last built or passed.",
+                             discussion: "Inputs are the versions of the models and seeds they read, and for sources the last `rops load` and PostgreSQL's write counters. A model can opt out with `skip_unchanged: false` (SQL that reads the clock, say)."))
+    var skipUnchanged = true
 }
 
 struct RunCommand: ParsableCommand {
@@ -75,7 +79,7 @@ struct ModelBuild {
         var request = BuildRequest()
         request.resourceTypes = resourceTypes ?? (withSeedsAndTests ? [.model, .snapshot] : [.model])
         (request.selection, request.vars, request.threads) = (selection.selection, selection.vars, arguments.threads)
-        (request.failFast, request.fullRefresh) = (arguments.failFast, arguments.fullRefresh)
+        (request.failFast, request.fullRefresh, request.skipUnchanged) = (arguments.failFast, arguments.fullRefresh, arguments.skipUnchanged)
         (request.withSeeds, request.withTests) = (withSeedsAndTests, withSeedsAndTests)
         let outcome = try BuildOperation(projectRoot: options.projectRoot, database: try options.database(), request: request)
             .run(delegate: ConsoleReporter())

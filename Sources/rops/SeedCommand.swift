@@ -13,10 +13,12 @@ struct SeedCommand: ParsableCommand {
     var select: [String] = []
     @Option(help: ArgumentHelp("Variables for var(), as YAML or JSON: --vars '{load_extra: true}'.", valueName: "yaml"))
     var vars: String?
+    @Flag(name: .customLong("full-refresh"), help: "Load every selected seed, also those whose file and config did not change since their last load.")
+    var fullRefresh = false
 
     func run() throws {
         let results = try SeedOperation.run(projectRoot: options.projectRoot, database: try options.database(), only: select,
-                                            vars: vars, delegate: ConsoleReporter())
-        if results.isEmpty { Console.print("no seeds to load") }
+                                            vars: vars, reloadUnchanged: fullRefresh, delegate: ConsoleReporter())
+        if results.isEmpty { Console.print("no seeds loaded") }
     }
 }

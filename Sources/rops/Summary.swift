@@ -37,6 +37,12 @@ enum Summary {
         }
         Console.print(String(format: "\nFinished in %.2fs: %d ok, %d error, %d skipped", outcome.seconds,
                              outcome.models(.success), outcome.models(.error), outcome.models(.skipped)))
+        let unchanged = outcome.unchangedModels + outcome.unchangedTests
+        if unchanged > 0 && unchanged == outcome.models.count + outcome.tests.count {
+            Console.print("Nothing changed since the last build: every model and test was skipped, no SQL ran (--full-refresh rebuilds).")
+        } else if unchanged > 0 {
+            Console.print("\(outcome.unchangedModels) model(s) and \(outcome.unchangedTests) test(s) were unchanged since their last build and not run.")
+        }
         for failure in outcome.models where failure.status == .error {
             Console.print("\nerror in \(failure.name):\n  " + failure.message.replacingOccurrences(of: "\n", with: "\n  "))
         }
