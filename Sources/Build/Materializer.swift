@@ -8,6 +8,8 @@ public struct MaterializationResult: Sendable {
     public let rowsAffected: Int?
     /// An incremental run that changed no rows: the data is the version it was.
     public var unchangedData = false
+    /// Built from scratch (not an incremental run or a refresh).
+    public var fromScratch = true
 }
 
 /// Generates and runs the SQL that builds one model, each step in a transaction where PostgreSQL
@@ -22,6 +24,8 @@ struct Materializer {
     /// with their SQL: recreated inside the swap transaction so readers never miss them.
     let dependentViews: [(relation: String, sql: String)]
     let hooks: (pre: [String], post: [String])
+    /// Runs inside the build's transaction just before it commits (the ledger's record).
+    var beforeCommit: ((_ fromScratch: Bool) throws -> Void)? = nil
 
     var schema: String { model.schema }
     var identifier: String { model.identifier }
@@ -56,6 +60,7 @@ struct Materializer {
             }
             try applyGrants(target, kind: "view")
             try runHooks(hooks.post)
+            try beforeCommit?(true)
         }
         return MaterializationResult(message: "CREATE VIEW", rowsAffected: nil)
     }
@@ -71,6 +76,7 @@ struct Materializer {
             try applyGrants(temporaryRelation, kind: "table")
             try swap(temporary, kind: "table")
             try runHooks(hooks.post)
+            try beforeCommit?(true)
             return created.affectedRows
         }
         try analyzeAfterCommit()
@@ -111,10 +117,11 @@ struct Materializer {
                 affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
             }
             try runHooks(hooks.post)
+            if affected > 0 { try beforeCommit?(false) }
             return affected
         }
         var result = MaterializationResult(message: "INSERT \(rows)", rowsAffected: rows)
-        result.unchangedData = rows == 0
+        (result.unchangedData, result.fromScratch) = (rows == 0, false)
         guard rows > 0 else { return result }
         try analyzeAfterCommit()
         return result
@@ -130,6 +137,7 @@ struct Materializer {
             try connection.execute("refresh materialized view \(concurrent ? "concurrently " : "")\(target)")
             try connection.execute("analyze \(target)")
             try runHooks(hooks.post)
+            try beforeCommit?(true)
             return MaterializationResult(message: concurrent ? "REFRESH CONCURRENTLY" : "REFRESH", rowsAffected: nil)
         }
         let temporary = Self.sideName(identifier, "__rops_tmp")
@@ -143,6 +151,7 @@ struct Materializer {
             try applyGrants(temporaryRelation, kind: "materialized view")
             try swap(temporary, kind: "materialized view")
             try runHooks(hooks.post)
+            try beforeCommit?(true)
         }
         try analyzeAfterCommit()
         return MaterializationResult(message: "CREATE MATERIALIZED VIEW", rowsAffected: nil)
@@ -161,6 +170,7 @@ struct Materializer {
             try runHooks(hooks.pre)
             if !body.isEmpty { try connection.executeScript(body) }
             try runHooks(hooks.post)
+            try beforeCommit?(true)
         }
         return MaterializationResult(message: "OK", rowsAffected: nil)
     }

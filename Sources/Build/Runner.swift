@@ -221,21 +221,36 @@ public final class Runner: @unchecked Sendable {
         do {
             try ensureSchema(model.schema, connection)
             let runQuery = QueryTable.runner(connection)
-            let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: options.fullRefresh,
-                                                     runQuery: runQuery)
+            let reset = resetReason(model)
+            let fullRefresh = options.fullRefresh || reset != nil
+            let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: fullRefresh,
+                                                     runQuery: runQuery, loadWatermarks: reset == nil ? loadWatermarks(id) : [:])
             sql = rendered
             let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
                          post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) })
-            let outcome = try Materializer(connection: connection, model: model, sql: rendered,
-                                           fullRefresh: options.fullRefresh || model.config.fullRefresh == true,
-                                           dependentViews: dependentViews(of: id), hooks: hooks).run()
-            result = NodeResult(id: id, name: model.name, status: .success, message: outcome.message,
+            var materializer = Materializer(connection: connection, model: model, sql: rendered,
+                                            fullRefresh: fullRefresh || model.config.fullRefresh == true,
+                                            dependentViews: try dependentViews(of: id), hooks: hooks)
+            var recorded = false
+            if let fingerprint, let ledger {
+                // In the build's transaction: an incremental model's new rows and the record of
+                // having taken them commit together, so a crash cannot make it take them twice.
+                materializer.beforeCommit = { fromScratch in
+                    try ledger.record(id, fingerprint: fingerprint, relation: Self.relation(of: model), keepVersion: false,
+                                      fromScratch: fromScratch, sources: self.horizons(id), on: connection)
+                    recorded = true
+                }
+            }
+            let outcome = try materializer.run()
+            var message = outcome.message
+            if let reset { message += " (rebuilt in full: \(reset))" }
+            result = NodeResult(id: id, name: model.name, status: .success, message: message,
                                 rowsAffected: outcome.rowsAffected, seconds: Date().timeIntervalSince(start),
                                 relation: model.relation, materialized: model.materialized, compiledSQL: rendered)
-            if let fingerprint, let ledger {
+            if let fingerprint, let ledger, !recorded {
                 // Not fatal: without the record the next build runs this node again.
                 try? ledger.record(id, fingerprint: fingerprint, relation: Self.relation(of: model),
-                                   keepVersion: outcome.unchangedData, on: connection)
+                                   keepVersion: outcome.unchangedData, fromScratch: outcome.fromScratch, sources: horizons(id), on: connection)
             }
         } catch {
             result = NodeResult(id: id, name: model.name, status: .error, message: Self.describe(error, model: model),
@@ -252,6 +267,54 @@ public final class Runner: @unchecked Sendable {
 
     // MARK: - Unchanged nodes
 
+    /// The last loads of the sources when `id` last built, for `load_watermark()`.
+    func loadWatermarks(_ id: String) -> [String: Int64] {
+        (ledger?.entry(id)?.sources ?? [:]).mapValues(\.load)
+    }
+
+    /// Why an incremental model must be rebuilt from scratch although its table exists: a source it
+    /// reads was replaced (a full `rops load`) since it last built, or an incremental model it reads
+    /// was rebuilt from scratch since. Its rows would otherwise count everything again.
+    func resetReason(_ model: CompiledModel) -> String? {
+        guard model.materialization == .incremental, let ledger, let entry = ledger.entry(model.uniqueId) else { return nil }
+        for parent in expandedParents(model.uniqueId) {
+            if let parentModel = models[parent] {
+                if parentModel.materialization == .incremental, let parentEntry = ledger.entry(parent),
+                   parentEntry.fullVersion > entry.version {
+                    return "'\(parentModel.name)' was rebuilt from scratch"
+                }
+            } else if let relation = relationsByNode[parent], let before = entry.sources[relation],
+                      let now = ledger.loadedSources[relation], before.oid != now.oid {
+                return "\(relation) was replaced by a full load"
+            }
+        }
+        return nil
+    }
+
+    /// How far into each loaded source `id`'s inputs reach now: for a source it reads, its last
+    /// load; through a model, what that model reached when it last built (the lowest when several
+    /// paths lead to the same source). Recorded with the build, so `load_watermark()` next time
+    /// names exactly the loads whose rows this node has taken, whatever a selection left unbuilt.
+    func horizons(_ id: String) -> [String: (oid: String, load: Int64)] {
+        guard let ledger else { return [:] }
+        var result: [String: (oid: String, load: Int64)] = [:]
+        for parent in expandedParents(id) {
+            let reached: [String: (oid: String, load: Int64)]
+            if models[parent] != nil { reached = ledger.entry(parent)?.sources ?? [:] }
+            else if let relation = relationsByNode[parent], let now = ledger.loadedSources[relation] { reached = [relation: now] }
+            else { continue }
+            for (relation, mark) in reached where result[relation].map({ mark.load < $0.load }) ?? true { result[relation] = mark }
+        }
+        return result
+    }
+
+    /// Parents, with ephemeral models replaced by their own parents.
+    func expandedParents(_ id: String) -> [String] {
+        (graph.parents[id] ?? []).flatMap { parent -> [String] in
+            models[parent]?.materialization == .ephemeral ? expandedParents(parent) : [parent]
+        }
+    }
+
     /// The relation a model's ledger entry pins (none for operations and ephemeral models).
     static func relation(of model: CompiledModel) -> String? {
         [.operation, .ephemeral].contains(model.materialization) ? nil : model.relation
@@ -260,7 +323,9 @@ public final class Runner: @unchecked Sendable {
     /// What `model` would be built from now, or nil when it must run whatever its inputs.
     func fingerprint(of model: CompiledModel) -> String? {
         guard options.skipUnchanged, !options.fullRefresh, ledger != nil,
-              model.config["skip_unchanged"]?.truthy ?? true else { return nil }
+              model.config["skip_unchanged"]?.truthy ?? true,
+              // Reads nothing it declares: what it reads (a table named in its SQL) is unknown.
+              !(graph.parents[model.uniqueId] ?? []).isEmpty else { return nil }
         let config = model.config.values.keys.sorted().map { "\($0)=\(model.config.values[$0]!.displayString)" }
         return BuildLedger.digest([model.materialized, model.compiledSQL, config.joined(separator: "\n"),
                                    inputTokens(graph.parents[model.uniqueId] ?? [], identityOnly: model.materialization == .view)])

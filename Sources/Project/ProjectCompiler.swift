@@ -320,12 +320,15 @@ public final class ProjectCompiler {
 
     /// The model's SQL for running now: `is_incremental()` answers from the database state, and
     /// `execute` is true with `run_query` answered by `runQuery`.
+    /// `loadWatermarks`: for `load_watermark(source(…))`, the last load of each loaded source when this
+    /// model last built (relation → load id); 0 for a source it has not read yet.
     public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool,
-                             runQuery: QueryRunner? = nil) throws -> String {
+                             runQuery: QueryRunner? = nil, loadWatermarks: [String: Int64] = [:]) throws -> String {
         let placements = currentPlacements()
         let incremental = model.materialization == .incremental && !fullRefresh && (model.config.fullRefresh != true)
             && existingRelations.contains(model.relation)
-        let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental, runQuery: runQuery)
+        let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental, runQuery: runQuery,
+                             loadWatermarks: incremental ? loadWatermarks : [:])
         var copy = model
         copy.compiledSQL = sql
         return inlineEphemerals(copy, all: compiled)
@@ -442,9 +445,14 @@ public final class ProjectCompiler {
 
     private func render(_ model: ModelNode, config: NodeConfig,
                         placements: [String: (schema: String, identifier: String, materialized: String)],
-                        isIncremental: Bool = false, runQuery: QueryRunner? = nil) throws -> String {
-        return try templates[model.name]!.render(renderContext(renderFunctions(model, config: config, placements: placements,
-                                                                               isIncremental: isIncremental, runQuery: runQuery)))
+                        isIncremental: Bool = false, runQuery: QueryRunner? = nil, loadWatermarks: [String: Int64] = [:]) throws -> String {
+        var functions = renderFunctions(model, config: config, placements: placements, isIncremental: isIncremental, runQuery: runQuery)
+        // The rows a source gained since this model's last build are those with a higher `_rops_load_id`.
+        functions["load_watermark"] = .function(Function(name: "load_watermark") { a in
+            guard let relation = a.positional.first else { throw HostError("load_watermark() takes a source() or ref() relation") }
+            return .int(Int(loadWatermarks[Relation.withoutDatabase(relation.displayString)] ?? 0))
+        })
+        return try templates[model.name]!.render(renderContext(functions))
     }
 
     // MARK: - Schema names
@@ -535,6 +543,7 @@ public final class ProjectCompiler {
             "this": Relation.object(Relation.Path(database: targetDatabase, schema: model.config.schema ?? project.file.defaultSchema,
                                                   identifier: model.name), type: "table"),
             "is_incremental": .function(Function(name: "is_incremental") { _ in .bool(false) }),
+            "load_watermark": .function(Function(name: "load_watermark") { _ in .int(0) }),
             "model": modelObject(model, config: model.config),
         ]
         functions.merge(nodeFunctions(database: nil)) { $1 }

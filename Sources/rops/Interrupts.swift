@@ -18,7 +18,17 @@ enum Interrupts {
         }
     }
 
+    /// `rops live` and `rops load --watch`: the first Ctrl-C asks the loop to stop once the cycle it
+    /// is in has finished (a second cancels the cycle's queries, a third quits at once).
+    nonisolated(unsafe) static var stopsBetweenCycles = false
+    nonisolated(unsafe) static var stopRequested = false
+
     private static func handle(_ signalNumber: Int32) {
+        if stopsBetweenCycles && !stopRequested {
+            stopRequested = true
+            Console.note("\nstopping after this cycle… (press Ctrl-C again to cancel it)")
+            return
+        }
         if cancelRequested { exit(130) }
         cancelRequested = true
         let cancelled = ActiveConnections.shared.interrupt()

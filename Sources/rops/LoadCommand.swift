@@ -26,10 +26,17 @@ struct LoadCommand: ParsableCommand {
           help: "Replace a table even when the new files hold less than half its rows, or a JSON file ends mid-document (truncated). Without it such a load fails and the table keeps its rows.")
     var allowShrink = false
     @Option(help: "Sources loaded at the same time (default: project threads, else 4).") var threads: Int?
+    @Flag(help: "Keep watching: append each new file as it lands (each file once, also across restarts), until Ctrl-C.")
+    var watch = false
+    @Option(help: ArgumentHelp("Look for the files in this folder, by the file-name part of each loader path.", valueName: "dir"))
+    var dir: String?
+    @Option(help: "With --watch: seconds between looks for new files.") var interval = 1.0
 
     func run() throws {
+        if watch { return try watchFiles() }
         var request = LoadRequest()
         (request.select, request.append, request.allowShrink, request.threads) = (select, append, allowShrink, threads)
+        request.directory = dir
         let reporter = ConsoleReporter()
         let (outcomes, seconds) = try SourceLoads(projectRoot: options.projectRoot, database: try options.database(), request: request)
             .run(delegate: reporter)
@@ -37,5 +44,21 @@ struct LoadCommand: ParsableCommand {
         Summary.load(outcomes, seconds: seconds)
         if Interrupted.now { throw ExitCode(130) }
         if outcomes.contains(where: { if case .failed = $0 { return true } else { return false } }) { throw ExitCode(1) }
+    }
+
+    /// `--watch`: appends in a loop; prints a line per loaded file, stops between looks on Ctrl-C.
+    func watchFiles() throws {
+        Interrupts.stopsBetweenCycles = true
+        var request = LoadRequest()
+        (request.select, request.append, request.threads, request.directory) = (select, true, threads, dir)
+        request.skipSourcesWithoutFiles = true
+        let loads = SourceLoads(projectRoot: options.projectRoot, database: try options.database(), request: request)
+        Console.note("watching for new files (Ctrl-C stops)…")
+        while !Interrupts.stopRequested && !Interrupted.now {
+            _ = try loads.run(delegate: QuietReporter(verbose: false))
+            let resume = Date().addingTimeInterval(interval)
+            while Date() < resume && !Interrupts.stopRequested { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        if Interrupted.now { throw ExitCode(130) }
     }
 }

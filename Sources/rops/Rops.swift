@@ -21,7 +21,7 @@ struct Rops: ParsableCommand {
         version: "0.1.0",
         subcommands: [LoadCommand.self, SeedCommand.self, RunCommand.self, TestCommand.self, BuildCommand.self, SnapshotCommand.self,
                       CompileCommand.self, ListCommand.self, ShowCommand.self, DocsCommand.self, DBCommand.self, DebugCommand.self,
-                      DepsCommand.self, SourceCommand.self, MenuCommand.self]
+                      DepsCommand.self, SourceCommand.self, LiveCommand.self, MenuCommand.self]
     )
 
     static func main() {

@@ -130,8 +130,12 @@ struct Snapshot: Equatable {
             if name.contains("__rops_") { snapshot.sideRelations.append(name); continue }
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             let row = try connection.query("""
-                select count(*)::bigint as rows, coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') as checksum
-                from \(SQLText.qualified(parts[0], parts[1])) t
+                with rows as (
+                    -- Load ids (`_rops_load_id`, `…_load_id`) say which load wrote a row, not what it holds.
+                    select md5(coalesce((select jsonb_object_agg(key, value) from jsonb_each(to_jsonb(t)) where key not like '%load_id'), '{}')::text) as hash
+                    from \(SQLText.qualified(parts[0], parts[1])) t
+                )
+                select count(*)::bigint as rows, coalesce(md5(string_agg(hash, '' order by hash)), '') as checksum from rows
                 """)[0]
             snapshot.relations[name] = State(rows: row["rows"].int ?? -1, checksum: row["checksum"].string ?? "", kind: kind)
         }

@@ -1,24 +1,15 @@
-{{ config(indexes=[{'columns': ['client_id'], 'unique': true}], pre_hook='{{ single_process() }}') }}
+{{ config(indexes=[{'columns': ['client_id'], 'unique': true}]) }}
 
 -- One row per client: volume, fraud history and last activity.
+-- Rebuilt in full each time (2,000 rows): a reloaded profile is never stale.
 with
 
-enriched as (
-    select * from {{ ref('enriched_transactions') }}
+activity as (
+    select * from {{ ref('int_client_activity') }}
 ),
 
 users as (
     select * from {{ ref('stg_users') }}
-),
-
-activity as (
-    select
-        client_id,
-        {{ fraud_measures() }},
-        min(transacted_at) as first_transaction_at,
-        max(transacted_at) as last_transaction_at
-    from enriched
-    group by 1
 ),
 
 final as (

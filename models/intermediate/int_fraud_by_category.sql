@@ -1,12 +1,17 @@
-{{ config(pre_hook='{{ single_process() }}') }}
+{{ config(
+    materialized='incremental',
+    unique_key='group_key',
+    incremental_strategy='merge',
+    indexes=[{'columns': ['group_key'], 'unique': true}],
+    pre_hook='{{ single_process() }}'
+) }}
 
 -- Fraud per merchant category per year, channel and state. Aggregated by code first and named
 -- after: grouping 13M rows by a long text column costs twice as much as by an integer.
+-- Incremental: each cycle merges the groups its new payments and labels touched.
 with
 
-enriched as (
-    select * from {{ ref('enriched_transactions') }}
-),
+{{ fraud_rollup(['transaction_year', 'channel', 'merchant_state', 'mcc']) }},
 
 categories as (
     select * from {{ ref('stg_merchant_categories') }}
@@ -14,17 +19,6 @@ categories as (
 
 category_groups as (
     select * from {{ ref('merchant_category_groups') }}
-),
-
-by_code as (
-    select
-        transaction_year,
-        channel,
-        merchant_state,
-        mcc,
-        {{ fraud_measures() }}
-    from enriched
-    group by 1, 2, 3, 4
 ),
 
 final as (
@@ -39,8 +33,9 @@ final as (
         by_code.amount_usd,
         by_code.labelled_transactions,
         by_code.fraud_cases,
-        by_code.fraud_loss_usd
-    from by_code
+        by_code.fraud_loss_usd,
+        by_code.group_key
+    from rollup as by_code
     join categories on categories.mcc = by_code.mcc
     left join category_groups on category_groups.mcc = by_code.mcc
 )

@@ -1,22 +1,15 @@
-{{ config(pre_hook='{{ single_process() }}') }}
+{{ config(
+    materialized='incremental',
+    unique_key='group_key',
+    incremental_strategy='merge',
+    indexes=[{'columns': ['group_key'], 'unique': true}],
+    pre_hook='{{ single_process() }}'
+) }}
 
 -- Fraud by hour of day and weekday per year, channel and state: the Vampire Index reads this.
+-- Incremental: each cycle merges the groups its new payments and labels touched.
 with
 
-enriched as (
-    select * from {{ ref('enriched_transactions') }}
-),
+{{ fraud_rollup(['transaction_year', 'channel', 'merchant_state', 'hour_of_day', 'day_of_week']) }}
 
-final as (
-    select
-        transaction_year,
-        channel,
-        merchant_state,
-        hour_of_day,
-        day_of_week,
-        {{ fraud_measures() }}
-    from enriched
-    group by 1, 2, 3, 4, 5
-)
-
-select * from final
+select * from rollup

@@ -1,15 +1,21 @@
-{{ config(pre_hook='{{ single_process() }}') }}
+{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id']}],
+          pre_hook='{{ single_process() }}') }}
 
 with
 
 checked as (
-    select * from {{ ref('stg_fraud_labels_checked') }} where reason is null
+    select * from {{ ref('stg_fraud_labels_checked') }}
+    where reason is null
+    {% if is_incremental() %}
+        and _rops_load_id > {{ load_watermark(source('raw', 'fraud_labels')) }}
+    {% endif %}
 ),
 
 final as (
     select
         transaction_id,
-        is_fraud
+        is_fraud,
+        _rops_load_id
     from checked
 )
 

@@ -1,7 +1,16 @@
+{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id']}]) }}
+
+{# Incremental: a cycle takes the clean payments of the loads it has not taken yet. Appending is
+    enough: a payment repeating an earlier id was flagged by the loader and is quarantined. #}
+
 with
 
 checked as (
-    select * from {{ ref('stg_transactions_checked') }} where reason is null
+    select * from {{ ref('stg_transactions_checked') }}
+    where reason is null
+    {% if is_incremental() %}
+        and _rops_load_id > {{ load_watermark(source('raw', 'transactions')) }}
+    {% endif %}
 ),
 
 final as (
@@ -37,7 +46,9 @@ final as (
         {{ has_error('errors', 'Bad Card Number') }} as has_bad_card_number,
         {{ has_error('errors', 'Bad Zipcode') }} as has_bad_zipcode,
         {{ has_error('errors', 'Insufficient Balance') }} as has_insufficient_balance,
-        {{ has_error('errors', 'Technical Glitch') }} as has_technical_glitch
+        {{ has_error('errors', 'Technical Glitch') }} as has_technical_glitch,
+        -- which load brought it, for the incremental models downstream
+        _rops_load_id
     from checked
 )
 
