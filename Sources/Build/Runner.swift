@@ -213,6 +213,7 @@ public final class Runner: @unchecked Sendable {
                                     materialized: model.materialized, compiledSQL: nil)
             result.unchanged = true
             reporter?.finished(index, of: total, result: result)
+            FaultInjection.reach("model:\(model.name):built")
             if let afterModel, !afterModel(model, connection) { lock.lock(); blocked.insert(id); lock.unlock() }
             return result
         }

@@ -180,7 +180,7 @@ public final class SourceLoader {
     /// A file loaded before with this size and not modified since that load started: skipped without
     /// reading it (`--watch` and `rops live` look at a 1 GB base file every cycle).
     private func loadedUnchanged(_ file: String) throws -> FileLoad? {
-        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        let attributes = try FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)
         guard let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
         let row = try connection.query("""
             select checksum, extract(epoch from started_at)::float8 as started from rops_meta.loads

@@ -52,7 +52,8 @@ final class FaultInjectionTests: XCTestCase {
             try sandbox.use(current)
             let load = try sandbox.rops(["load"])
             XCTAssertEqual(load.status, 0, load.all)
-            let build = try sandbox.start(["build"], fault: point).wait()
+            // A seed whose file did not change is not loaded again: its fault point needs a load.
+            let build = try sandbox.start(point.hasPrefix("seed:") ? ["build", "--no-skip-unchanged"] : ["build"], fault: point).wait()
             try check(after: point, died: build.signalled && build.outcome.status == SIGKILL, sandbox: sandbox, cleans: cleans,
                       current: current, rerun: [["build"]])
         }
@@ -170,8 +171,8 @@ final class FaultInjectionTests: XCTestCase {
         ReliabilityLedger.shared.fault(survived: tally.errors.isEmpty, rowsLost: 0)
     }
 
-    /// A seed whose column types change is swapped in; the materialized view that read the old seed
-    /// keeps its rows until the build rebuilds it, and the old seed is then dropped.
+    /// A seed whose column types change is swapped in while the one big table, built from the old
+    /// seed, keeps answering; the build then leaves no side table behind.
     func testASeedWhoseColumnsChangeIsSwappedWithoutDroppingItsReaders() throws {
         let (sandbox, cleans) = try sandbox()
         try sandbox.cleanBuild(0)
@@ -187,8 +188,7 @@ final class FaultInjectionTests: XCTestCase {
         // The one big table still answers, from the old seed.
         XCTAssertEqual(try connection.query("select count(*)::bigint as n from intermediate.enriched_transactions")[0]["n"].int,
                        cleans[0].relations["intermediate.enriched_transactions"]?.rows)
-        XCTAssertFalse(try connection.query("select 1 from pg_class where relname like 'merchant_category_groups__rops_old%'").isEmpty,
-                       "the old seed is kept while the materialized view reads it")
+        XCTAssertGreaterThan(try connection.query("select count(*)::bigint as n from queries.merchant_risk")[0]["n"].int ?? 0, 0)
         try original.write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertEqual(try sandbox.rops(["build"]).status, 0)
         XCTAssertEqual(try Snapshot.take(connection).sideRelations, [])
