@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "DocsTests", dependencies: ["Docs"]),
         .testTarget(name: "GeneratorTests", dependencies: ["rops-datagen", "TestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "PostgresClient", "Project"]),
-        .testTarget(name: "BuildTests", dependencies: ["Build", "PostgresClient", "Template", "TestSupport"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "PostgresClient", "Project", "Template", "TestSupport"]),
         .testTarget(name: "DataTestingTests", dependencies: ["DataTesting"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "Build", "PostgresClient", "Template", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["rops", "TestSupport", "PostgresClient", "DataTesting"]),

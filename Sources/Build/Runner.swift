@@ -31,6 +31,9 @@ public struct RunOptions: Sendable {
     public var fullRefresh = false
     /// Skip nodes whose SQL, config and inputs did not change since their last build (`BuildLedger`).
     public var skipUnchanged = true
+    /// Microbatch models: the batches to run (`--event-time-start` / `--event-time-end`).
+    public var eventTimeStart: String?
+    public var eventTimeEnd: String?
     /// Seconds each node took last time (from target/run_results.json); nodes without one count as
     /// one second. They rank ready nodes: the one with the longest remaining path starts first.
     public var estimatedSeconds: [String: Double] = [:]
@@ -222,6 +225,21 @@ public final class Runner: @unchecked Sendable {
         do {
             try ensureSchema(model.schema, connection)
             let runQuery = QueryTable.runner(connection)
+            if model.materialization == .incremental && model.config.incrementalStrategy == "microbatch" {
+                let (outcome, last) = try microbatches(model, connection: connection, runQuery: runQuery)
+                sql = last
+                result = NodeResult(id: id, name: model.name, status: .success, message: outcome.message,
+                                    rowsAffected: outcome.rowsAffected, seconds: Date().timeIntervalSince(start),
+                                    relation: model.relation, materialized: model.materialized, compiledSQL: last)
+                if let fingerprint, let ledger {
+                    try? ledger.record(id, fingerprint: fingerprint, relation: Self.relation(of: model), keepVersion: outcome.unchangedData,
+                                       fromScratch: outcome.fromScratch, sources: horizons(id), on: connection)
+                }
+                reporter?.finished(index, of: total, result: result)
+                FaultInjection.reach("model:\(model.name):built")
+                if let afterModel, !afterModel(model, connection) { lock.lock(); blocked.insert(id); lock.unlock() }
+                return result
+            }
             let reset = resetReason(model)
             let fullRefresh = options.fullRefresh || reset != nil
             let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: fullRefresh,
@@ -264,6 +282,41 @@ public final class Runner: @unchecked Sendable {
             lock.lock(); blocked.insert(id); lock.unlock()
         }
         return result
+    }
+
+    // MARK: - Microbatch
+
+    /// Runs each batch of a microbatch model in its own transaction (the first creates the table
+    /// when it is missing); returns the summed outcome and the last batch's SQL.
+    private func microbatches(_ model: CompiledModel, connection: PostgresConnection,
+                              runQuery: @escaping QueryRunner) throws -> (MaterializationResult, String) {
+        var exists = existingRelations.contains(model.relation) && !options.fullRefresh
+        let plan = try MicrobatchPlan(config: model.config, file: model.model.path, existing: exists, now: Date(),
+                                      eventTimeStart: options.eventTimeStart, eventTimeEnd: options.eventTimeEnd)
+        var rows = 0, last = ""
+        for batch in plan.batches {
+            if ActiveConnections.shared.isInterrupted { throw PostgresError(kind: .client, message: "cancelled") }
+            let known = exists ? existingRelations.union([model.relation]) : existingRelations.subtracting([model.relation])
+            let sql = try compiler.renderForRun(model, existingRelations: known, fullRefresh: !exists, runQuery: runQuery,
+                                                batch: (batch.startText, batch.endText))
+            last = sql
+            let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
+                         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) })
+            do {
+                let outcome = try Materializer(connection: connection, model: model, sql: sql, fullRefresh: !exists,
+                                               dependentViews: try dependentViews(of: model.uniqueId), hooks: hooks).run()
+                rows += outcome.rowsAffected ?? 0
+            } catch {
+                let cause = (error as? PostgresError)?.description ?? "\(error)"
+                throw ProjectError(file: model.model.path, message: "batch \(batch.startText) to \(batch.endText): \(cause)")
+            }
+            exists = true
+        }
+        let span = plan.batches.isEmpty ? "no batch" : "\(plan.batches.count) \(plan.size.rawValue) batch(es) from \(plan.batches[0].startText.prefix(19))"
+        var result = MaterializationResult(message: "MICROBATCH \(span): \(rows) rows", rowsAffected: rows)
+        result.fromScratch = options.fullRefresh || !existingRelations.contains(model.relation)
+        result.unchangedData = rows == 0 && !result.fromScratch
+        return (result, last)
     }
 
     // MARK: - Unchanged nodes

@@ -12,6 +12,8 @@ public struct NodeConfig: Sendable {
         "meta", "contract", "quoting", "sql_header", "column_types", "quote_columns", "delimiter", "group", "access",
         "severity", "store_failures", "where", "limit", "warn_if", "error_if", "fail_calc", "description", "labels",
         "transient", "bind", "on_configuration_change", "packages",
+        // Microbatch (dbt 1.9) and rops' own.
+        "event_time", "batch_size", "lookback", "begin", "concurrent_batches", "skip_unchanged",
         // Snapshots.
         "target_schema", "target_database", "strategy", "updated_at", "check_cols", "hard_deletes", "invalidate_hard_deletes",
         "dbt_valid_to_current", "snapshot_meta_column_names",

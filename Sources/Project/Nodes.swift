@@ -70,6 +70,8 @@ public struct SourceTable: Sendable {
     public var freshness: SourceFreshness? = nil
     /// `loaded_at_field:`; without one, `rops source freshness` reads the loader's `rops_meta.loads`.
     public var loadedAtField: String? = nil
+    /// `config: {event_time: …}`: the column a microbatch model's batches filter this table by.
+    public var eventTime: String? = nil
 
     public var uniqueId: String { NodeID.source(sourceName, name) }
 }

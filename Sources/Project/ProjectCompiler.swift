@@ -322,13 +322,16 @@ public final class ProjectCompiler {
     /// `execute` is true with `run_query` answered by `runQuery`.
     /// `loadWatermarks`: for `load_watermark(source(…))`, the last load of each loaded source when this
     /// model last built (relation → load id); 0 for a source it has not read yet.
+    /// `batch`: a microbatch model's window, `[start, end)` as timestamps; refs and sources whose
+    /// config names an `event_time` render as that relation filtered to the window, as dbt does.
     public func renderForRun(_ model: CompiledModel, existingRelations: Set<String>, fullRefresh: Bool,
-                             runQuery: QueryRunner? = nil, loadWatermarks: [String: Int64] = [:]) throws -> String {
+                             runQuery: QueryRunner? = nil, loadWatermarks: [String: Int64] = [:],
+                             batch: (start: String, end: String)? = nil) throws -> String {
         let placements = currentPlacements()
         let incremental = model.materialization == .incremental && !fullRefresh && (model.config.fullRefresh != true)
             && existingRelations.contains(model.relation)
         let sql = try render(model.model, config: model.config, placements: placements, isIncremental: incremental, runQuery: runQuery,
-                             loadWatermarks: incremental ? loadWatermarks : [:])
+                             loadWatermarks: incremental ? loadWatermarks : [:], batch: batch)
         var copy = model
         copy.compiledSQL = sql
         return inlineEphemerals(copy, all: compiled)
@@ -445,14 +448,39 @@ public final class ProjectCompiler {
 
     private func render(_ model: ModelNode, config: NodeConfig,
                         placements: [String: (schema: String, identifier: String, materialized: String)],
-                        isIncremental: Bool = false, runQuery: QueryRunner? = nil, loadWatermarks: [String: Int64] = [:]) throws -> String {
+                        isIncremental: Bool = false, runQuery: QueryRunner? = nil, loadWatermarks: [String: Int64] = [:],
+                        batch: (start: String, end: String)? = nil) throws -> String {
         var functions = renderFunctions(model, config: config, placements: placements, isIncremental: isIncremental, runQuery: runQuery)
+        if let batch { filterToBatch(&functions, batch: batch, model: model) }
         // The rows a source gained since this model's last build are those with a higher `_rops_load_id`.
         functions["load_watermark"] = .function(Function(name: "load_watermark") { a in
             guard let relation = a.positional.first else { throw HostError("load_watermark() takes a source() or ref() relation") }
             return .int(Int(loadWatermarks[Relation.withoutDatabase(relation.displayString)] ?? 0))
         })
         return try templates[model.name]!.render(renderContext(functions))
+    }
+
+    /// Wraps `ref` and `source` so that inputs with an `event_time` read only the batch's rows.
+    private func filterToBatch(_ functions: inout [String: Value], batch: (start: String, end: String), model: ModelNode) {
+        func filtered(_ relation: Value, column: String?) -> Value {
+            guard let column else { return relation }
+            // Aliased as dbt does: PostgreSQL before 16 wants a name for a subquery in FROM.
+            let name = Relation.parts(relation.displayString).last ?? "input"
+            let rendered = "(select * from \(relation.displayString) where \(column) >= '\(batch.start)' and \(column) < '\(batch.end)') _dbt_et_filter_subq_\(name)"
+            return Relation.object(schema: "", identifier: "", type: "cte", rendered: rendered)
+        }
+        if case .function(let ref)? = functions["ref"] {
+            functions["ref"] = .function(Function(name: "ref", evaluatorBody: { [unowned self] a, evaluator in
+                let name = try self.refName(a, in: model)
+                let column = self.compiled[name]?.config["event_time"]?.stringValue ?? self.seedsByName[name]?.config["event_time"]?.stringValue
+                return filtered(try ref.call(a, evaluator), column: column)
+            }))
+        }
+        if case .function(let source)? = functions["source"] {
+            functions["source"] = .function(Function(name: "source", evaluatorBody: { [unowned self] a, evaluator in
+                filtered(try source.call(a, evaluator), column: try self.sourceTable(a, in: model).eventTime)
+            }))
+        }
     }
 
     // MARK: - Schema names

@@ -146,6 +146,7 @@ struct PropertiesReader {
                     file: document.path, line: tableNode.mark?.line)
                 let tableFreshnessNode = tableField("freshness") ?? tableField("config")?.mapping?["freshness"]
                 table.freshness = tableFreshnessNode == nil ? sourceFreshness : try freshness(tableFreshnessNode, document)
+                table.eventTime = try document.string(tableField("config")?.mapping?["event_time"] ?? field("config")?.mapping?["event_time"], "event_time")
                 // `loaded_at_field: null` on a table turns its source's off.
                 if let own = tableField("loaded_at_field") {
                     let text = try document.string(own, "loaded_at_field")

@@ -16,6 +16,9 @@ public struct BuildRequest: Sendable {
     /// Skip models, seeds and tests whose SQL, config and inputs did not change since they last
     /// built or passed (`BuildLedger`); never with `fullRefresh`.
     public var skipUnchanged = true
+    /// Microbatch models: run the batches from / up to these times instead of the planned ones.
+    public var eventTimeStart: String?
+    public var eventTimeEnd: String?
     /// `rops build`: seeds first, and each model's tests right after it.
     public var withSeeds = false
     public var withTests = false
@@ -163,6 +166,7 @@ public struct BuildOperation {
         options.failFast = request.failFast
         options.fullRefresh = request.fullRefresh
         options.skipUnchanged = request.skipUnchanged
+        (options.eventTimeStart, options.eventTimeEnd) = (request.eventTimeStart, request.eventTimeEnd)
         options.estimatedSeconds = LastRun.seconds(session.targetPath + "/run_results.json")
         return Runner(compiler: session.compiler, graph: session.graph, options: options, reporter: RunEvents(delegate)) {
             try PostgresConnection(dsn)

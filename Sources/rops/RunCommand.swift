@@ -12,6 +12,10 @@ struct RunArguments: ParsableArguments {
           help: ArgumentHelp("Skip models, seeds and tests whose SQL, config and inputs did not change since they last built or passed.",
                              discussion: "Inputs are the versions of the models and seeds they read, and for sources the last `rops load` and PostgreSQL's write counters. A model can opt out with `skip_unchanged: false` (SQL that reads the clock, say)."))
     var skipUnchanged = true
+    @Option(name: .customLong("event-time-start"), help: ArgumentHelp("Microbatch models: run the batches from this date or timestamp (UTC), e.g. 2024-01-01.", valueName: "time"))
+    var eventTimeStart: String?
+    @Option(name: .customLong("event-time-end"), help: ArgumentHelp("Microbatch models: run the batches up to this date or timestamp (exclusive).", valueName: "time"))
+    var eventTimeEnd: String?
 }
 
 struct RunCommand: ParsableCommand {
@@ -80,6 +84,7 @@ struct ModelBuild {
         request.resourceTypes = resourceTypes ?? (withSeedsAndTests ? [.model, .snapshot] : [.model])
         (request.selection, request.vars, request.threads) = (selection.selection, selection.vars, arguments.threads)
         (request.failFast, request.fullRefresh, request.skipUnchanged) = (arguments.failFast, arguments.fullRefresh, arguments.skipUnchanged)
+        (request.eventTimeStart, request.eventTimeEnd) = (arguments.eventTimeStart, arguments.eventTimeEnd)
         (request.withSeeds, request.withTests) = (withSeedsAndTests, withSeedsAndTests)
         let outcome = try BuildOperation(projectRoot: options.projectRoot, database: try options.database(), request: request)
             .run(delegate: ConsoleReporter())

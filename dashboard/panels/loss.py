@@ -1,4 +1,5 @@
 """Daily and cumulative fraud loss, refreshed every few seconds so new loads show up by themselves."""
+import pandas as pd
 import streamlit as st
 
 import charts
@@ -24,6 +25,22 @@ ALL_SEGMENTS = """
 """
 
 
+FRESHNESS = "select served_at, served_lag_seconds, pending_loads from queries.freshness"
+
+
+def as_of(freshness) -> None:
+    """When the numbers below were last brought up to date, and how far behind the landed files they are."""
+    if freshness.empty or pd.isna(freshness.served_at.iloc[0]):
+        return
+    row = freshness.iloc[0]
+    text = f"As of {pd.Timestamp(row.served_at):%Y-%m-%d %H:%M:%S}"
+    if not pd.isna(row.served_lag_seconds):
+        text += f" · the newest load reached this page {float(row.served_lag_seconds):.1f} s after it landed"
+    pending = int(row.pending_loads or 0)
+    text += f" · {pending} newer load(s) not yet built" if pending else " · nothing newer waiting"
+    st.caption(text)
+
+
 def render(filters: Filters) -> None:
     st.title("Fraud loss monitor")
     st.caption(f"{filters.describe()} · refreshes every {REFRESH_SECONDS} s")
@@ -37,6 +54,7 @@ def live(filters: Filters) -> None:
         daily = daily.assign(cumulative_loss_usd=daily.fraud_loss_usd.cumsum())
     else:
         daily = db.live_query(DAILY, filters.params)
+    as_of(db.live_query(FRESHNESS, {}))
     if daily.empty:
         st.info("No payments match these filters.")
         return

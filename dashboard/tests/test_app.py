@@ -90,6 +90,9 @@ def test_loss_monitor_cumulative(app, sql):
     (loss,), = sql("""select sum(t.amount_usd) from staging.stg_transactions t join staging.stg_fraud_labels l using (transaction_id)
                       where l.is_fraud""")
     assert number(metric(at, "Cumulative fraud loss")) == pytest.approx(float(loss or 0), abs=1)
+    # When the numbers were brought up to date, from the build that last took new rows.
+    (served,), = sql("select to_char(max(built_at), 'YYYY-MM-DD HH24:MI:SS') from rops_meta.builds where node = 'model.int_fraud_by_day'")
+    assert any(caption.value.startswith(f"As of {served}") for caption in at.caption), [c.value for c in at.caption]
 
 
 def test_client_page_shows_the_riskiest_client_masked(app, sql):
