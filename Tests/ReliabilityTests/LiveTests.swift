@@ -45,5 +45,10 @@ final class LiveTests: XCTestCase {
         XCTAssertGreaterThan(rebuilt.relations.count, 40)
         let (differences, _) = live.damage(against: [rebuilt], wholly: true)
         XCTAssertEqual(differences, [], "the live cycles do not equal a full rebuild")
+
+        // The materialized view of the one big table, for readers that want one, on request.
+        let view = try sandbox.rops(["build", "-s", "enriched_transactions_view", "--vars", "{enriched_materialized_view: true}"])
+        XCTAssertEqual(view.status, 0, view.all)
+        XCTAssertEqual(try db.query("select count(*)::int as n from intermediate.enriched_transactions_view")[0]["n"].int, 3000 + 5 * 400)
     }
 }

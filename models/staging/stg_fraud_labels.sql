@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id']}],
+{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}],
           pre_hook='{{ single_process() }}') }}
 
 with

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id']}],
+{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}],
           pre_hook=['{{ single_process() }}', '{{ merge_join() }}']) }}
 
 {# Typed labels and the first problem per row as `reason`: one pass shared by the clean and the

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}]) }}
 
 {# Incremental: a cycle takes the clean payments of the loads it has not taken yet. Appending is
     enough: a payment repeating an earlier id was flagged by the loader and is quarantined. #}
