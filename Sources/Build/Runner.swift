@@ -215,10 +215,7 @@ public final class Runner: @unchecked Sendable {
                                     rowsAffected: nil, seconds: Date().timeIntervalSince(start), relation: model.relation,
                                     materialized: model.materialized, compiledSQL: nil)
             result.unchanged = true
-            reporter?.finished(index, of: total, result: result)
-            FaultInjection.reach("model:\(model.name):built")
-            if let afterModel, !afterModel(model, connection) { lock.lock(); blocked.insert(id); lock.unlock() }
-            return result
+            return finish(result, model, index: index, total: total, connection: connection)
         }
         var sql: String?
         let result: NodeResult
@@ -235,18 +232,14 @@ public final class Runner: @unchecked Sendable {
                     try? ledger.record(id, fingerprint: fingerprint, relation: Self.relation(of: model), keepVersion: outcome.unchangedData,
                                        fromScratch: outcome.fromScratch, sources: horizons(id), on: connection)
                 }
-                reporter?.finished(index, of: total, result: result)
-                FaultInjection.reach("model:\(model.name):built")
-                if let afterModel, !afterModel(model, connection) { lock.lock(); blocked.insert(id); lock.unlock() }
-                return result
+                return finish(result, model, index: index, total: total, connection: connection)
             }
             let reset = resetReason(model)
             let fullRefresh = options.fullRefresh || reset != nil
             let rendered = try compiler.renderForRun(model, existingRelations: existingRelations, fullRefresh: fullRefresh,
                                                      runQuery: runQuery, loadWatermarks: reset == nil ? loadWatermarks(id) : [:])
             sql = rendered
-            let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
-                         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) })
+            let hooks = try renderHooks(model, runQuery: runQuery)
             var materializer = Materializer(connection: connection, model: model, sql: rendered,
                                             fullRefresh: fullRefresh || model.config.fullRefresh == true,
                                             dependentViews: try dependentViews(of: id), hooks: hooks)
@@ -276,12 +269,25 @@ public final class Runner: @unchecked Sendable {
                                 rowsAffected: nil, seconds: Date().timeIntervalSince(start), relation: model.relation,
                                 materialized: model.materialized, compiledSQL: sql)
         }
+        return finish(result, model, index: index, total: total, connection: connection)
+    }
+
+    /// Reports a node's end and, after a success, runs what follows it (`rops build`: its tests);
+    /// failing error-severity tests block its descendants.
+    private func finish(_ result: NodeResult, _ model: CompiledModel, index: Int, total: Int,
+                        connection: PostgresConnection) -> NodeResult {
         reporter?.finished(index, of: total, result: result)
         FaultInjection.reach("model:\(model.name):built")
         if result.status == .success, let afterModel, !afterModel(model, connection) {
-            lock.lock(); blocked.insert(id); lock.unlock()
+            lock.lock(); blocked.insert(result.id); lock.unlock()
         }
         return result
+    }
+
+    /// The model's pre- and post-hooks, rendered for this run.
+    private func renderHooks(_ model: CompiledModel, runQuery: @escaping QueryRunner) throws -> (pre: [String], post: [String]) {
+        (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
+         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) })
     }
 
     // MARK: - Microbatch
@@ -300,8 +306,7 @@ public final class Runner: @unchecked Sendable {
             let sql = try compiler.renderForRun(model, existingRelations: known, fullRefresh: !exists, runQuery: runQuery,
                                                 batch: (batch.startText, batch.endText))
             last = sql
-            let hooks = (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
-                         post: try model.config.postHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) })
+            let hooks = try renderHooks(model, runQuery: runQuery)
             do {
                 let outcome = try Materializer(connection: connection, model: model, sql: sql, fullRefresh: !exists,
                                                dependentViews: try dependentViews(of: model.uniqueId), hooks: hooks).run()

@@ -135,15 +135,9 @@ public final class SourceLoader {
         try LoadMetadata.ensure(connection)
         if let unchanged = try loadedUnchanged(file) { return unchanged }
         let (size, checksum) = try FileBlocks.checksum(of: file)
-        let seen = try connection.query("""
-            select 1 from rops_meta.loads where source = $1 and file = $2 and bytes = $3 and checksum = $4 and status = 'ok' limit 1
-            """, [sourceName, relative(file), size, checksum])
-        if !seen.isEmpty {
-            return FileLoad(file: relative(file), bytes: size, checksum: checksum, rowsLoaded: 0, rowsRejected: 0, skipped: true)
-        }
         let (result, rowsBefore): (FileLoad, Double) = try connection.transaction {
             try connection.execute("select pg_advisory_xact_lock(hashtext($1))", ["rops append \(schema).\(table)"])
-            // Loaded by another process while this one waited for the lock.
+            // Loaded before, by this process or by another while this one waited for the lock.
             if try !connection.query("""
                 select 1 from rops_meta.loads where source = $1 and file = $2 and bytes = $3 and checksum = $4 and status = 'ok' limit 1
                 """, [sourceName, relative(file), size, checksum]).isEmpty {
