@@ -8,7 +8,7 @@ TRANSACTIONS ?= 1000000
 
 VENV       := .venv-dashboard
 
-.PHONY: all build release test test-dashboard demo dashboard bench clean db-stop
+.PHONY: all build release test test-dashboard test-citus demo dashboard bench clean db-stop
 
 all: build
 
@@ -25,6 +25,11 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	dashboard/tests/run
+
+## test-citus: the platform on a local Citus cluster (built from ../shared/vendor on first use) must
+## serve the same rows as on one PostgreSQL; skipped with a message where Citus cannot be built.
+test-citus:
+	bash .ci/test-citus
 
 test-dashboard:
 	$(SWIFT) build

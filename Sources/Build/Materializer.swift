@@ -26,6 +26,11 @@ struct Materializer {
     let hooks: (pre: [String], post: [String])
     /// Runs inside the build's transaction just before it commits (the ledger's record).
     var beforeCommit: ((_ fromScratch: Bool) throws -> Void)? = nil
+    /// On Citus: how the model's table is spread over the nodes (nil on plain PostgreSQL, or when
+    /// the model has no `distributed_by` / `reference` config).
+    var distribution: TableDistribution? = nil
+    /// The database is a Citus coordinator (whatever this model's config says).
+    var onCitus = false
 
     var schema: String { model.schema }
     var identifier: String { model.identifier }
@@ -36,7 +41,10 @@ struct Materializer {
         case .view: return try view()
         case .table: return try table()
         case .incremental: return try incremental()
-        case .materializedView: return try materializedView()
+        case .materializedView:
+            // Citus does not distribute materialized views: a distributed one is a distributed table.
+            if distribution != nil { return try table() }
+            return try materializedView()
         case .ephemeral: return MaterializationResult(message: "ephemeral (inlined where it is used)", rowsAffected: nil)
         case .operation: return try operation()
         case .snapshot: return try SnapshotBuilder(connection: connection, model: model, sql: sql).run()
@@ -71,16 +79,29 @@ struct Materializer {
         let rows: Int? = try connection.transaction {
             try runHooks(hooks.pre)
             try connection.execute("drop table if exists \(temporaryRelation) cascade")
-            let created = try connection.execute("create table \(temporaryRelation) as\n\(body)")
+            let created = try createTable(temporaryRelation)
             try createIndexes(on: temporaryRelation, table: temporary)
             try applyGrants(temporaryRelation, kind: "table")
             try swap(temporary, kind: "table")
             try runHooks(hooks.post)
             try beforeCommit?(true)
-            return created.affectedRows
+            return created
         }
         try analyzeAfterCommit()
         return MaterializationResult(message: "SELECT \(rows ?? 0)", rowsAffected: rows)
+    }
+
+    /// `create table … as` the model's rows; on Citus an empty table is distributed first and then
+    /// filled, so the rows go straight to the shards (distributing a filled table copies them and
+    /// leaves the local copy on disk).
+    private func createTable(_ relation: String) throws -> Int? {
+        guard let distribution else {
+            return try connection.execute("create table \(relation) as\n\(body)").affectedRows
+        }
+        try distribution.checkKeys(model)
+        try connection.execute("create table \(relation) as\n\(body)\nwith no data")
+        try distribution.apply(to: relation, on: connection)
+        return try connection.execute("insert into \(relation)\n\(body)").affectedRows
     }
 
     private func incremental() throws -> MaterializationResult {
@@ -88,19 +109,22 @@ struct Materializer {
         guard ["append", "merge", "delete+insert", "microbatch"].contains(strategy) else {
             throw ProjectError(file: model.model.path, message: "incremental_strategy '\(strategy)' is not one rops runs on PostgreSQL; use append, merge, delete+insert or microbatch")
         }
-        guard !fullRefresh, try existingKind() == "r" else { return try table() }
-        let staged = Self.sideName(identifier, "__rops_incr")
+        guard !fullRefresh, try existingKind() == "r", try placementMatches() else { return try table() }
         let rows: Int = try connection.transaction {
             try runHooks(hooks.pre)
-            try connection.execute("create temporary table \(SQLText.identifier(staged)) on commit drop as\n\(body)")
+            let staged = try stageIncrement()
             let columns = try commonColumns(staged)
             let list = columns.map(SQLText.identifier).joined(separator: ", ")
             let keys = model.config.uniqueKey
             var affected = 0
-            switch (model.config.incrementalStrategy, keys.isEmpty) {
+            // Citus merges into distributed tables only; into a reference table, replacing the
+            // matched rows (delete, then insert) is the same as updating every column.
+            var strategy = model.config.incrementalStrategy
+            if strategy == "merge", distribution?.kind == .reference { strategy = "delete+insert" }
+            switch (strategy, keys.isEmpty) {
             case ("append", _):
                 // dbt's append adds the new rows whatever the unique_key says.
-                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
+                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(staged)").affectedRows ?? 0
             case ("microbatch", true):
                 throw ProjectError(file: model.model.path, message: "microbatch on PostgreSQL merges each batch on `unique_key`, which this model lacks (as dbt-postgres requires)")
             case ("merge", false), ("microbatch", false):
@@ -108,22 +132,25 @@ struct Materializer {
                 let updates = columns.filter { !keys.contains($0) }.map { "\(SQLText.identifier($0)) = source.\(SQLText.identifier($0))" }
                 let matched = updates.isEmpty ? "" : "when matched then update set \(updates.joined(separator: ", "))\n"
                 affected = try connection.execute("""
-                    merge into \(target) as target using \(SQLText.identifier(staged)) as source on \(on)
+                    merge into \(target) as target using \(staged) as source on \(on)
                     \(matched)when not matched then insert (\(list)) values (\(columns.map { "source.\(SQLText.identifier($0))" }.joined(separator: ", ")))
                     """).affectedRows ?? 0
             case (_, false):
                 let on = keys.map { "target.\(SQLText.identifier($0)) = staged.\(SQLText.identifier($0))" }.joined(separator: " and ")
-                try connection.execute("delete from \(target) as target using \(SQLText.identifier(staged)) as staged where \(on)")
-                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
+                try connection.execute("delete from \(target) as target using \(staged) as staged where \(on)")
+                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(staged)").affectedRows ?? 0
             default:
-                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(SQLText.identifier(staged))").affectedRows ?? 0
+                affected = try connection.execute("insert into \(target) (\(list)) select \(list) from \(staged)").affectedRows ?? 0
             }
+            if distribution != nil { try connection.execute("drop table \(staged)") }
             try runHooks(hooks.post)
             if affected > 0 { try beforeCommit?(false) }
             return affected
         }
         var result = MaterializationResult(message: "INSERT \(rows)", rowsAffected: rows)
         (result.unchangedData, result.fromScratch) = (rows == 0, false)
+        // A distributed table's statistics live in its shards, which the workers' autovacuum keeps.
+        if distribution != nil { return result }
         // Statistics again once a tenth of the table is new: sampling a 13M-row table after every
         // 10k-row cycle costs more than the cycle's merge (autovacuum still analyses it in time).
         let estimate = try connection.query("select reltuples::float8 as n from pg_class where oid = $1::regclass", [target]).first?["n"].double ?? 0
@@ -172,7 +199,7 @@ struct Materializer {
     private func operation() throws -> MaterializationResult {
         try connection.transaction {
             try runHooks(hooks.pre)
-            if !body.isEmpty { try connection.executeScript(body) }
+            if !body.isEmpty { try connection.executeStatements(body) }
             try runHooks(hooks.post)
             try beforeCommit?(true)
         }
@@ -221,7 +248,7 @@ struct Materializer {
 
     private func runHooks(_ statements: [String]) throws {
         for statement in statements where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            try connection.executeScript(statement)
+            try connection.executeStatements(statement)
         }
     }
 
@@ -253,12 +280,45 @@ struct Materializer {
             """, [schema, identifier]).isEmpty
     }
 
+    /// Whether the table is placed as the config says (on Citus): an increment cannot be merged
+    /// into a table distributed otherwise, so a changed `distributed_by` rebuilds it.
+    private func placementMatches() throws -> Bool {
+        guard onCitus else { return true }
+        let row = try connection.query("""
+            select partmethod::text as method, column_to_column_name(logicalrelid, partkey) as column
+            from pg_dist_partition where logicalrelid = $1::regclass
+            """, [target]).first
+        switch distribution?.kind {
+        case nil: return row == nil
+        case .reference: return row?["method"].string == "n"
+        case .distributed(let column, _, _): return row?["method"].string == "h" && row?["column"].string == column
+        }
+    }
+
+    /// The increment's rows in a table of their own; returns how SQL names it. On one node a
+    /// temporary table. On Citus, which merges only between co-located tables, a table placed
+    /// like the target (dropped before the transaction commits).
+    private func stageIncrement() throws -> String {
+        guard let distribution else {
+            let staged = SQLText.identifier(Self.sideName(identifier, "__rops_incr"))
+            try connection.execute("create temporary table \(staged) on commit drop as\n\(body)")
+            return staged
+        }
+        try distribution.checkKeys(model)
+        let staged = Relation.quoted(schema, Self.sideName(identifier, "__rops_incr"))
+        try connection.execute("drop table if exists \(staged)")
+        try connection.execute("create table \(staged) as\n\(body)\nwith no data")
+        try distribution.apply(to: staged, colocateWith: distribution.column == nil ? nil : target, on: connection)
+        try connection.execute("insert into \(staged)\n\(body)")
+        return staged
+    }
+
     /// The columns new rows fill, after dbt's `on_schema_change`: `ignore` (the default) keeps the
     /// table as it is and fills the columns both have; `append_new_columns` adds the query's new
     /// columns; `sync_all_columns` also drops those the query no longer has; `fail` stops when they differ.
-    private func commonColumns(_ staged: String) throws -> [String] {
+    private func commonColumns(_ stagedRelation: String) throws -> [String] {
         var targetColumns = try columns(of: "\(schema)", identifier)
-        let staged = try CatalogColumns.of(SQLText.identifier(staged), on: connection)
+        let staged = try CatalogColumns.of(stagedRelation, on: connection)
         let added = staged.filter { !targetColumns.contains($0.0) }
         let removed = targetColumns.filter { name in !staged.contains { $0.0 == name } }
         let policy = model.config["on_schema_change"]?.stringValue ?? "ignore"

@@ -56,6 +56,9 @@ public final class Runner: @unchecked Sendable {
     public var afterModel: (@Sendable (CompiledModel, PostgresConnection) -> Bool)?
     /// What each node was last built from; loaded at the start of `run` when not given.
     public var ledger: BuildLedger?
+    /// The Citus coordinator the run builds on (nil on plain PostgreSQL): models with
+    /// `distributed_by` or `reference` become distributed or reference tables.
+    public private(set) var citus: CitusInfo?
     private lazy var relationsByNode = compiler.relationsByNode
     private var blocked: Set<String> = []
     /// Heaviest remaining path from each node (estimated seconds): ready nodes start in this order.
@@ -104,6 +107,7 @@ public final class Runner: @unchecked Sendable {
     /// Runs `ids` (model unique ids) and returns their results in the order they finished.
     public func run(_ ids: Set<String>) throws -> [NodeResult] {
         let setup = try connect()
+        citus = try CitusInfo.detect(setup)
         if options.skipUnchanged && !options.fullRefresh && ledger == nil { ledger = try BuildLedger.load(setup) }
         let sizes = try Self.relationSizes(setup)
         existingRelations = Set(sizes.keys)
@@ -243,6 +247,7 @@ public final class Runner: @unchecked Sendable {
             var materializer = Materializer(connection: connection, model: model, sql: rendered,
                                             fullRefresh: fullRefresh || model.config.fullRefresh == true,
                                             dependentViews: try dependentViews(of: id), hooks: hooks)
+            try place(&materializer)
             var recorded = false
             if let fingerprint, let ledger {
                 // In the build's transaction: an incremental model's new rows and the record of
@@ -284,6 +289,15 @@ public final class Runner: @unchecked Sendable {
         return result
     }
 
+    /// The model's placement on Citus; its config is checked on plain PostgreSQL too, where it
+    /// changes nothing.
+    private func place(_ materializer: inout Materializer) throws {
+        let distribution = try TableDistribution.of(materializer.model.config, file: materializer.model.model.path)
+        guard citus != nil else { return }
+        materializer.onCitus = true
+        materializer.distribution = distribution
+    }
+
     /// The model's pre- and post-hooks, rendered for this run.
     private func renderHooks(_ model: CompiledModel, runQuery: @escaping QueryRunner) throws -> (pre: [String], post: [String]) {
         (pre: try model.config.preHooks.map { try compiler.renderSnippet($0, file: model.model.path, for: model, runQuery: runQuery) },
@@ -308,8 +322,10 @@ public final class Runner: @unchecked Sendable {
             last = sql
             let hooks = try renderHooks(model, runQuery: runQuery)
             do {
-                let outcome = try Materializer(connection: connection, model: model, sql: sql, fullRefresh: !exists,
-                                               dependentViews: try dependentViews(of: model.uniqueId), hooks: hooks).run()
+                var materializer = Materializer(connection: connection, model: model, sql: sql, fullRefresh: !exists,
+                                                dependentViews: try dependentViews(of: model.uniqueId), hooks: hooks)
+                try place(&materializer)
+                let outcome = try materializer.run()
                 rows += outcome.rowsAffected ?? 0
             } catch {
                 let cause = (error as? PostgresError)?.description ?? "\(error)"

@@ -21,6 +21,9 @@ public struct SeedLoader {
     /// timestamp, boolean, text), `null` and empty fields as NULL, column names as PostgreSQL folds
     /// them unless `quote_columns` keeps them as written.
     let dbtSemantics: Bool
+    /// On Citus: makes the empty staged table a reference (or distributed) table before the rows
+    /// are copied in; the seed then replaces a table placed the same way, else it is swapped in.
+    public var distribute: ((_ relation: String) throws -> Void)?
 
     public init(seed: SeedNode, schema: String, identifier: String, projectRoot: String, connection: PostgresConnection,
                 dbtSemantics: Bool = false) {
@@ -70,6 +73,7 @@ public struct SeedLoader {
             try connection.execute("create schema if not exists \(SQLText.identifier(schema))")
             try connection.execute("drop table if exists \(SQLText.qualified(schema, staged))")
             try connection.execute("create table \(SQLText.qualified(schema, staged)) (\(types.map { "\(SQLText.identifier($0.0)) \($0.1)" }.joined(separator: ", ")))")
+            try distribute?(SQLText.qualified(schema, staged))
             let copied = try connection.copyIn("copy \(SQLText.qualified(schema, staged)) from stdin") { writer in
                 var out: [UInt8] = []
                 try CSVScanner(options: options).scan(try FileBlocks(path: path), expectedFields: nil, onHeader: { _ in nil }, onRecord: { record in
@@ -94,13 +98,21 @@ extension SeedLoader {
     /// old one stays readable for whatever still reads it (`RelationSwap`).
     fileprivate func replace(with staged: String) throws {
         let target = SQLText.qualified(schema, identifier), stagedRelation = SQLText.qualified(schema, staged)
-        if try columnTypes(target) == columnTypes(stagedRelation) {
+        if try columnTypes(target) == columnTypes(stagedRelation), try distribute == nil || placement(target) == placement(stagedRelation) {
             try connection.execute("delete from \(target)")
             try connection.execute("insert into \(target) select * from \(stagedRelation)")
             try connection.execute("drop table \(stagedRelation)")
         } else {
             try RelationSwap(connection).replace(schema: schema, identifier: identifier, with: staged, kind: "table")
         }
+    }
+
+    /// How Citus places `relation` ("h:<column>", "n" for a reference table), nil for a local one.
+    private func placement(_ relation: String) throws -> String? {
+        try connection.query("""
+            select partmethod::text || coalesce(':' || column_to_column_name(logicalrelid, partkey), '') as placement
+            from pg_dist_partition where logicalrelid = to_regclass($1)
+            """, [relation]).first?["placement"].string
     }
 
     /// Column names and types in order; empty when the table does not exist.

@@ -31,14 +31,18 @@ public struct ResolvedConnection: Equatable, Sendable {
     }
 }
 
-/// Decides which database to use, first match wins: `--database-url`, `DB_CONNECTION_STRING` in the
-/// environment, the same key in `<project>/.env`, the profile in the project file, the embedded cluster.
+/// Decides which database to use, first match wins: `--database-url`, a target chosen by name
+/// (`--target`), `DB_CONNECTION_STRING` in the environment, the same key in `<project>/.env`, the
+/// profile in the project file, the embedded cluster.
 public enum ConnectionResolver {
     public static let environmentKey = "DB_CONNECTION_STRING"
 
     public static func resolve(flag: String?, environment: [String: String], projectRoot: String,
                                projectFile: ProjectFile?) throws -> ResolvedConnection {
         if let flag = nonEmpty(flag) { return ResolvedConnection(origin: .flag, dsn: flag) }
+        if let projectFile, projectFile.targetChosen, let profile = projectFile.connection {
+            return ResolvedConnection(origin: .projectFile(path: projectFile.path), dsn: profile.dsn)
+        }
         if let fromEnvironment = nonEmpty(environment[environmentKey]) {
             return ResolvedConnection(origin: .environment, dsn: fromEnvironment)
         }

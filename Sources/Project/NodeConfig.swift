@@ -14,6 +14,8 @@ public struct NodeConfig: Sendable {
         "transient", "bind", "on_configuration_change", "packages",
         // Microbatch (dbt 1.9) and rops' own.
         "event_time", "batch_size", "lookback", "begin", "concurrent_batches", "skip_unchanged",
+        // Citus: how a table is spread over the nodes.
+        "distributed_by", "colocate_with", "shard_count", "reference",
         // Snapshots.
         "target_schema", "target_database", "strategy", "updated_at", "check_cols", "hard_deletes", "invalidate_hard_deletes",
         "dbt_valid_to_current", "snapshot_meta_column_names",

@@ -19,6 +19,11 @@ public struct ProjectFile: @unchecked Sendable {
     /// A dbt project's profile name and the target chosen in it (`target.profile_name`, `target.name`).
     public var profileName: String?
     public var profileTarget: String?
+    /// A target was chosen by name (`--target`, `ROPS_TARGET`): its connection outranks
+    /// `DB_CONNECTION_STRING`, which only says where to go when nothing was asked for.
+    public var targetChosen = false
+    /// The names under `targets:` (project.yml), for messages.
+    public var targetNames: [String] = []
     public let modelPaths: [String]
     public let seedPaths: [String]
     public let macroPaths: [String]
@@ -51,8 +56,11 @@ public struct ProjectFile: @unchecked Sendable {
         "sources", "on-run-start", "on-run-end", "config-version", "require-dbt-version", "clean-targets",
         "analysis-paths", "snapshot-paths", "docs-paths", "asset-paths", "packages-install-path", "query-comment",
         "quoting", "dispatch", "flags", "snapshots", "dbt-cloud", "restrict-access", "semantic-models",
-        "saved-queries", "metrics", "exposures", "log-path", "unit_tests",
+        "saved-queries", "metrics", "exposures", "log-path", "unit_tests", "targets",
     ]
+
+    /// The environment variable that names the target (`--target` sets it).
+    public static let targetVariable = "ROPS_TARGET"
 
     /// Reads `<root>/project.yml`, else `<root>/dbt_project.yml`; nil when there is neither.
     /// `asPackage`: an installed package's project file, whose `profile:` is not the run's.
@@ -88,6 +96,20 @@ public struct ProjectFile: @unchecked Sendable {
         var threads = node("threads")?.int
         var profileTarget: String?
         let profileName = try document.string(node("profile"), "profile")
+        // project.yml's `targets:` name other connections (`connection:` is the default);
+        // `--target <name>` picks one, and `target.name` in templates is its name.
+        let targets = try document.mapping(node("targets"), "targets")
+        var targetChosen = false
+        if kind == .rops, !asPackage, let chosen = environment[targetVariable], !chosen.isEmpty {
+            guard let entry = targets.first(where: { $0.key == chosen }) else {
+                let known = targets.map(\.key)
+                let message = "no target '\(chosen)' under `targets:`" + (known.isEmpty ? " (the file has no `targets:`)" : "; it has \(known.joined(separator: ", "))")
+                throw node("targets").map { document.error($0, message) } ?? ProjectError(file: path, line: 1, message: message)
+            }
+            connection = try parseConnection(entry.value, document: document)
+            profileTarget = chosen
+            targetChosen = true
+        }
         if kind == .dbt, !asPackage, let profileName {
             if let profile = try DbtProfiles.load(profileName, projectRoot: projectRoot, environment: environment) {
                 connection = profile.connection
@@ -129,6 +151,8 @@ public struct ProjectFile: @unchecked Sendable {
             dispatch: dispatch,
             vars: vars, modelsConfig: node("models"), seedsConfig: node("seeds"),
             testsConfig: node("data_tests") ?? node("tests"), snapshotsConfig: node("snapshots"), document: document)
+        file.targetChosen = targetChosen || (kind == .dbt && environment["DBT_TARGET"] != nil && profileTarget != nil)
+        file.targetNames = targets.map(\.key)
         file.onRunStart = hooks("on-run-start")
         file.onRunEnd = hooks("on-run-end")
         return file

@@ -14,6 +14,10 @@ public struct DebugReport: Sendable {
     public let role: String
     public let superuser: Bool
     public let settings: [(name: String, value: String)]
+    /// The Citus extension and its nodes, when the database is a Citus coordinator.
+    public let citus: CitusInfo?
+    /// The target chosen by name (`--target`), if any.
+    public let target: String?
 
     static let settingNames = ["server_encoding", "TimeZone", "shared_buffers", "work_mem", "maintenance_work_mem",
                                "max_wal_size", "synchronous_commit", "max_parallel_workers_per_gather"]
@@ -31,11 +35,13 @@ public struct DebugReport: Sendable {
             """)[0]
         let settings = try connection.query("select name, current_setting(name) as setting from pg_settings where name = any($1::text[])",
                                             ["{" + settingNames.joined(separator: ",") + "}"])
+        let citus = try CitusInfo.detect(connection)
         try checkCreateSchema(connection)
         return DebugReport(projectRoot: session.projectRoot, hasProjectFile: session.projectFile != nil, origin: "\(session.resolved.origin)",
                            maskedURL: dsn.masked, serverVersion: info["version"].string ?? "?", database: info["database"].string ?? "?",
                            role: info["role"].string ?? "?", superuser: info["superuser"].bool == true,
-                           settings: settings.map { ($0["name"].string ?? "", $0["setting"].string ?? "") })
+                           settings: settings.map { ($0["name"].string ?? "", $0["setting"].string ?? "") }, citus: citus,
+                           target: session.projectFile?.targetChosen == true ? session.projectFile?.profileTarget : nil)
     }
 
     /// Creates a schema inside a transaction that is rolled back, so nothing is left behind.

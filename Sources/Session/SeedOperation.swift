@@ -28,6 +28,7 @@ public enum SeedOperation {
                            ledger: BuildLedger? = nil, delegate: OperationDelegate) throws -> [SeedLoader.Result] {
         let seeds = session.project.seeds.filter { only.isEmpty || only.contains($0.name) }
         var results: [SeedLoader.Result] = []
+        let citus = try CitusInfo.detect(connection) != nil
         for seed in seeds {
             let start = Date()
             let placement = session.compiler.seedPlacements[seed.name] ?? (session.compiler.seedSchema(seed), seed.name)
@@ -38,9 +39,13 @@ public enum SeedOperation {
                 delegate.handle(.note("seed \(relation) unchanged since \(entry.builtAt) (version \(entry.version)): not loaded again"))
                 continue
             }
-            let result = try SeedLoader(seed: seed, schema: placement.schema, identifier: placement.identifier,
-                                        projectRoot: session.project.root, connection: connection,
-                                        dbtSemantics: session.project.file.isDbtProject).run()
+            var loader = SeedLoader(seed: seed, schema: placement.schema, identifier: placement.identifier,
+                                    projectRoot: session.project.root, connection: connection,
+                                    dbtSemantics: session.project.file.isDbtProject)
+            if citus, let distribution = try TableDistribution.of(seed.config, file: seed.path) {
+                loader.distribute = { try distribution.apply(to: $0, on: connection) }
+            }
+            let result = try loader.run()
             try runHooks(seed, placement: placement, session: session, connection: connection)
             if let ledger, let fingerprint {
                 try? ledger.record(NodeID.seed(seed.name), fingerprint: fingerprint, relation: relation, keepVersion: false, on: connection)

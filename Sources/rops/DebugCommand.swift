@@ -15,7 +15,11 @@ struct DebugCommand: ParsableCommand {
         Console.print("project:    \(session.projectRoot)\(session.projectFile == nil ? " (no project.yml)" : "")")
         Console.print("connection: \(session.resolved.origin)")
         let report = try DebugReport.gather(session) { Console.print("url:        \($0)") }
+        if let target = report.target { Console.print("target:     \(target)") }
         Console.print("server:     PostgreSQL \(report.serverVersion)")
+        if let citus = report.citus {
+            Console.print("citus:      \(citus.version), \(citus.nodes) nodes (\(citus.workers) holding shards): distributed_by and reference configs apply")
+        }
         Console.print("database:   \(report.database) as \(report.role)\(report.superuser ? " (superuser)" : "")")
         for (name, value) in report.settings {
             Console.print("  \(name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(value)")

@@ -15,6 +15,20 @@ struct GlobalOptions: ParsableArguments {
         valueName: "url"))
     var databaseURL: String?
 
+    @Option(name: .customLong("target"), help: ArgumentHelp(
+        "A connection named under `targets:` in project.yml (or an output of the dbt profile).",
+        discussion: "Outranks DB_CONNECTION_STRING; templates see it as target.name. Same as ROPS_TARGET=<name>.",
+        valueName: "name"))
+    var target: String?
+
+    /// The target reaches every place that reads the project file through the environment
+    /// (dbt's profiles read DBT_TARGET), so commands need not pass it along.
+    mutating func validate() throws {
+        guard let target else { return }
+        setenv(ProjectFile.targetVariable, target, 1)
+        setenv("DBT_TARGET", target, 1)
+    }
+
     /// The project root: `--project-dir`, else the nearest folder upward with a project.yml.
     var projectRoot: String {
         if let projectDir { return URL(fileURLWithPath: projectDir).standardizedFileURL.path }

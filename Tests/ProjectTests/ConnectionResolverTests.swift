@@ -41,6 +41,41 @@ final class ConnectionResolverTests: XCTestCase {
                        ResolvedConnection(origin: .flag, dsn: "postgresql://a@flag/db"))
     }
 
+    func testNamedTargetOutranksTheEnvironmentAndNamesTargetName() throws {
+        try write("project.yml", """
+            name: demo
+            connection: postgresql://u@default/d
+            targets:
+              citus: {url: postgresql://u@coordinator:9700/d}
+              other: {host: elsewhere, dbname: x}
+            """)
+        let env = ["DB_CONNECTION_STRING": "postgresql://a@environment/db", "ROPS_TARGET": "citus"]
+        let file = try XCTUnwrap(try ProjectFile.load(projectRoot: root, environment: env))
+        XCTAssertTrue(file.targetChosen)
+        XCTAssertEqual(file.profileTarget, "citus")
+        XCTAssertEqual(file.targetNames, ["citus", "other"])
+        let chosen = try ConnectionResolver.resolve(flag: nil, environment: env, projectRoot: root, projectFile: file)
+        XCTAssertEqual(chosen.dsn, "postgresql://u@coordinator:9700/d")
+        // --database-url still wins.
+        XCTAssertEqual(try ConnectionResolver.resolve(flag: "postgresql://f/x", environment: env, projectRoot: root, projectFile: file).dsn,
+                       "postgresql://f/x")
+        // Without a target: the environment, then `connection:`.
+        let plain = try XCTUnwrap(try ProjectFile.load(projectRoot: root, environment: [:]))
+        XCTAssertFalse(plain.targetChosen)
+        XCTAssertEqual(try ConnectionResolver.resolve(flag: nil, environment: ["DB_CONNECTION_STRING": "postgresql://e/e"],
+                                                      projectRoot: root, projectFile: plain).dsn, "postgresql://e/e")
+        XCTAssertEqual(try ConnectionResolver.resolve(flag: nil, environment: [:], projectRoot: root, projectFile: plain).dsn,
+                       "postgresql://u@default/d")
+    }
+
+    func testUnknownTargetNamesTheFileAndTheTargetsItHas() throws {
+        try write("project.yml", "name: demo\ntargets:\n  citus: {url: postgresql://c/d}\n")
+        XCTAssertThrowsError(try ProjectFile.load(projectRoot: root, environment: ["ROPS_TARGET": "prod"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("project.yml") && text.contains("no target 'prod'") && text.contains("citus"), text)
+        }
+    }
+
     func testEmptyValuesDoNotCount() throws {
         try write(".env", "DB_CONNECTION_STRING=\n")
         XCTAssertEqual(try resolve(flag: "  ", env: ["DB_CONNECTION_STRING": ""]).origin, .embedded)

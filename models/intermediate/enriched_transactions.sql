@@ -1,9 +1,10 @@
 {{ config(
     materialized='incremental',
-    unique_key='transaction_id',
+    unique_key=['client_id', 'transaction_id'],
     incremental_strategy='merge',
+    distributed_by='client_id',
     indexes=[
-        {'columns': ['transaction_id'], 'unique': true},
+        {'columns': ['client_id', 'transaction_id'], 'unique': true},
         {'columns': ['payment_load_id'], 'type': 'brin'},
         {'columns': ['label_load_id'], 'type': 'brin'},
     ]
@@ -94,6 +95,7 @@ final as (
         transactions.is_online,
         transactions.merchant_city,
         transactions.merchant_state,
+        transactions.merchant_country,
         -- category
         category_lookup.category,
         category_lookup.risk_tier,
@@ -101,9 +103,14 @@ final as (
         cards.card_brand,
         cards.card_type,
         cards.card_last4,
-        -- errors
+        cards.is_on_dark_web,
+        cards.account_opened_on,
+        -- errors (the detection layer reads them)
+        transactions.errors is not null as has_error,
         transactions.has_bad_cvv,
         transactions.has_bad_expiration,
+        transactions.has_bad_pin,
+        transactions.has_insufficient_balance,
         -- label: null when the payment is not in the labels file
         labels.transaction_id is not null as is_labelled,
         labels.is_fraud,

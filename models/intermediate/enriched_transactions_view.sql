@@ -1,7 +1,8 @@
 {{ config(
     materialized='materialized_view',
     enabled=var('enriched_materialized_view', false),
-    indexes=[{'columns': ['transaction_id'], 'unique': true}]
+    distributed_by='client_id',
+    indexes=[{'columns': ['client_id', 'transaction_id'], 'unique': true}]
 ) }}
 
 {# The one big table as a materialized view, as the platform first served it: off by default (the

@@ -1,8 +1,9 @@
 {{ config(
     materialized='incremental',
-    unique_key='group_key',
+    unique_key=['client_id', 'group_key'],
     incremental_strategy='merge',
-    indexes=[{'columns': ['group_key'], 'unique': true}],
+    distributed_by='client_id',
+    indexes=[{'columns': ['client_id', 'group_key'], 'unique': true}],
     pre_hook='{{ single_process() }}'
 ) }}
 

@@ -1,4 +1,4 @@
-{{ config(indexes=[{'columns': ['client_id'], 'unique': true}]) }}
+{{ config(indexes=[{'columns': ['client_id'], 'unique': true}], distributed_by='client_id') }}
 
 -- One row per client: volume, fraud history and last activity.
 -- Rebuilt in full each time (2,000 rows): a reloaded profile is never stale.

@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}],
-          pre_hook='{{ single_process() }}') }}
+          pre_hook='{{ single_process() }}', distributed_by='transaction_id') }}
 
 with
 

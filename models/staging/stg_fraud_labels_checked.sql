@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}],
-          pre_hook=['{{ single_process() }}', '{{ merge_join() }}']) }}
+          pre_hook=['{{ single_process() }}', '{{ merge_join() }}'], distributed_by='transaction_id') }}
 
 {# Typed labels and the first problem per row as `reason`: one pass shared by the clean and the
     rejected labels. The join with the 13.3M payment ids is a merge join in one process: both

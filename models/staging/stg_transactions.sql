@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', indexes=[{'columns': ['_rops_load_id'], 'type': 'brin'}],
+          distributed_by='transaction_id') }}
 
 {# Incremental: a cycle takes the clean payments of the loads it has not taken yet. Appending is
     enough: a payment repeating an earlier id was flagged by the loader and is quarantined. #}
