@@ -19,14 +19,16 @@ count(*) as transactions,
    cycle counts only what changed since it last built (`load_watermark`): a new payment adds all its
    measures, an older payment whose label is new adds only its label, and each touched group's new
    totals (its current row plus what changed) are merged in. Labels are never replaced (a repeated
-   label is quarantined), so what a row adds is always this difference. #}
-{% macro fraud_rollup(dimensions, with_times=false) -%}
+   label is quarantined), so what a row adds is always this difference. `relation`: another relation
+   with the one big table's columns (the detection rollup adds the rules fired). #}
+{% macro fraud_rollup(dimensions, with_times=false, relation=none) -%}
+{%- set rollup_input = relation or ref('enriched_transactions') -%}
 {% if is_incremental() %}
 changes as (
     select
         *,
         payment_load_id > {{ load_watermark(source('raw', 'transactions')) }} as is_new_payment
-    from {{ ref('enriched_transactions') }}
+    from {{ rollup_input }}
     where payment_load_id > {{ load_watermark(source('raw', 'transactions')) }}
         or label_load_id > {{ load_watermark(source('raw', 'fraud_labels')) }}
 ),
@@ -68,7 +70,7 @@ rollup as (
         {{ fraud_measures() }}{% if with_times %},
         min(transacted_at) as first_transaction_at,
         max(transacted_at) as last_transaction_at{% endif %}
-    from {{ ref('enriched_transactions') }}
+    from {{ rollup_input }}
     group by {{ dimensions | join(', ') }}
 )
 {% endif %}
