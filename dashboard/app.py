@@ -1,7 +1,7 @@
 """Revenue Ops & Fraud dashboard: `streamlit run dashboard/app.py`.
 
 Reads only the `queries` views, as the read-only role the build creates. Pages are chosen in the
-sidebar or with `?page=<name>` (overview, vampire, merchants, loss, clients, quality).
+sidebar or with `?page=<name>` (overview, vampire, merchants, loss, clients, detection, quality).
 """
 import sys
 from pathlib import Path
@@ -12,10 +12,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import db  # noqa: E402
 import filters  # noqa: E402
-from panels import clients, loss, merchants, overview, quality, vampire  # noqa: E402
+from panels import clients, detection, loss, merchants, overview, quality, vampire  # noqa: E402
 
 PAGES = {"overview": overview, "vampire": vampire, "merchants": merchants, "loss": loss, "clients": clients,
-         "quality": quality}
+         "detection": detection, "quality": quality}
 
 st.set_page_config(page_title="Revenue Ops & Fraud", page_icon="🦇", layout="wide")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 DASHBOARD = Path(__file__).resolve().parent.parent
 # Charts each page must draw, and whether it shows metric tiles.
 PAGES = {"overview": (4, True), "vampire": (2, True), "merchants": (1, False), "loss": (1, True), "clients": (0, True),
-         "quality": (0, True)}
+         "detection": (2, True), "quality": (0, True)}
 
 
 def free_port() -> int:

@@ -1,10 +1,13 @@
--- The latest 200 payments that raised an alert, highest risk first within the same minute: the
+-- The latest 200 payments (of the last 7 days) that raised an alert, highest risk first within the same minute: the
 -- card as its last four digits only, the rules that fired and, once it has arrived, the label.
 with
 
+{# The last 7 days of payments (the newest payment time from the payments' B-tree; the scores'
+    BRIN index finds the week's block ranges). #}
 alerts as (
     select * from {{ ref('int_payment_scores') }}
     where is_alert
+        and transacted_at >= (select max(transacted_at) from {{ ref('stg_transactions') }}) - interval '7 days'
     order by transacted_at desc
     limit 200
 ),
