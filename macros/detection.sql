@@ -5,14 +5,32 @@
 concat_ws('|', coalesce({{ state }}, ''), coalesce({{ city }}, ''))
 {%- endmacro %}
 
-{# The names of the rules a payment fires, in the order they are declared. A rule whose condition
-   is null for a payment (a feature it lacks, say) does not fire. #}
-{% macro rules_fired() -%}
+{# The rules a payment fires as one bigint, a bit per rule in declared order (rule 1 is bit 0): 8 bytes
+   per payment where an array of names took some 60, and a cheap key to group 13M payments by. A
+   rule whose condition is null for a payment (a feature it lacks, say) does not fire. #}
+{% macro rules_mask() -%}
+{%- if var('fraud_rules') | length > 63 -%}
+{{ exceptions.raise_compiler_error("var('fraud_rules') declares " ~ (var('fraud_rules') | length) ~ " rules; the rules mask holds 63") }}
+{%- endif -%}
+(
+        {%- for rule in var('fraud_rules') %}
+        case when ({{ rule.condition }}) then {{ 2 ** (loop.index - 1) }}::bigint else 0 end{% if not loop.last %} +{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{# The names of the rules in a mask, in declared order (for the few hundred distinct masks). #}
+{% macro rule_names(mask) -%}
 array_remove(array[
         {%- for rule in var('fraud_rules') %}
-        case when ({{ rule.condition }}) then {{ sql_text(rule.name) }} end{% if not loop.last %},{% endif %}
+        case when {{ mask }} & {{ 2 ** (loop.index - 1) }}::bigint <> 0 then {{ sql_text(rule.name) }} end{% if not loop.last %},{% endif %}
         {%- endfor %}
     ]::text[], null)
+{%- endmacro %}
+
+{# Whether the rule at a position (1-based, fraud_rules_table's rule_position) is in a mask. #}
+{% macro mask_has_rule(mask, position) -%}
+({{ mask }} & (1::bigint << ({{ position }} - 1))) <> 0
 {%- endmacro %}
 
 {# The rules as rows: position, name, description, condition, declared weight. #}

@@ -18,13 +18,13 @@ totals as (
 
 fired as (
     select
-        rule_name,
-        sum(transactions) as alerts,
-        sum(labelled_transactions) as labelled_alerts,
-        sum(fraud_cases) as caught_cases,
-        coalesce(sum(fraud_loss_usd), 0) as fraud_usd_caught
+        rules.rule_name,
+        sum(test.transactions) as alerts,
+        sum(test.labelled_transactions) as labelled_alerts,
+        sum(test.fraud_cases) as caught_cases,
+        coalesce(sum(test.fraud_loss_usd), 0) as fraud_usd_caught
     from test
-    cross join unnest(rules_fired) as rule_name
+    join rules on {{ mask_has_rule('test.rules_mask', 'rules.rule_position') }}
     group by 1
 ),
 

@@ -11,6 +11,6 @@
 -- all its measures, a label arriving later adds only its label.
 with
 
-{{ fraud_rollup(['transacted_on', 'rules_fired'], relation=ref('int_detection_input')) }}
+{{ fraud_rollup(['transacted_on', 'rules_mask'], relation=ref('int_detection_input')) }}
 
 select * from rollup

@@ -15,7 +15,8 @@ rule_sets as (
 final as (
     select
         cells.transacted_on,
-        cells.rules_fired,
+        cells.rules_mask,
+        rule_sets.rules_fired,
         cells.transacted_on < {{ detection_cutoff() }} as is_training,
         rule_sets.risk_score,
         cells.transactions,
@@ -24,7 +25,7 @@ final as (
         cells.fraud_cases,
         cells.fraud_loss_usd
     from cells
-    join rule_sets on rule_sets.rules_fired = cells.rules_fired
+    join rule_sets on rule_sets.rules_mask = cells.rules_mask
 )
 
 select * from final

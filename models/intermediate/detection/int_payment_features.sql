@@ -11,7 +11,7 @@
 
 {# What is known about each payment when it is made, from the card's and the client's past only
     (no label is read: the features of a payment never see its outcome), and the rules of
-    var('fraud_rules') it fires.
+    var('fraud_rules') it fires (rules_mask, a bit per rule; conditions read the features CTE).
     Incremental: a cycle computes its new payments over the 90 days before them (more than the
     longest period, 30 days), for the clients they belong to, and appends only the new ones. #}
 
@@ -125,10 +125,25 @@ features as (
     {% endif %}
 ),
 
+{# Stored: the keys, what the card's history says, and the rules fired; the payment's own facts
+    stay in the one big table (int_payment_scores joins them back for the few rows a reader wants):
+    each column costs 13M values per build. #}
 final as (
     select
-        *,
-        {{ rules_fired() }} as rules_fired
+        transaction_id,
+        client_id,
+        card_id,
+        transacted_at,
+        payment_load_id,
+        account_age_days,
+        card_payments_1h,
+        card_payments_24h,
+        card_errors_24h,
+        is_first_place,
+        is_state_hop,
+        recent_max_amount_usd,
+        amount_to_recent_max,
+        {{ rules_mask() }} as rules_mask
     from features
 )
 

@@ -1,31 +1,46 @@
 {{ config(materialized='view') }}
 
--- Every payment's risk score (looked up by the set of rules it fired) and whether it raises an
--- alert: a reader of a few rows (the latest alerts, one client) pays for those rows only; the tests
--- that check the evaluation read it whole.
+-- Every payment's risk score (looked up by the set of rules it fired), the rules' names, whether it
+-- raises an alert, and the payment's own facts from the one big table: a reader of a few rows (the
+-- latest alerts, one client) pays for those rows only; the tests that check the evaluation read it
+-- whole.
 with
 
 features as (
     select * from {{ ref('int_payment_features') }}
 ),
 
+payments as (
+    select * from {{ ref('enriched_transactions') }}
+),
+
+rule_sets as (
+    select * from {{ ref('int_rule_set_scores') }}
+),
+
 cutoff as (
     select * from {{ ref('int_alert_cutoff') }}
 ),
 
-scored as (
-    select
-        features.*,
-        coalesce(rule_sets.risk_score, 0) as risk_score
-    from features
-    left join {{ ref('int_rule_set_scores') }} as rule_sets on rule_sets.rules_fired = features.rules_fired
-),
-
 final as (
     select
-        scored.*,
-        cutoff.alert_score > 0 and scored.risk_score >= cutoff.alert_score as is_alert
-    from scored
+        features.*,
+        payments.amount_usd,
+        payments.channel,
+        payments.is_online,
+        payments.hour_of_day,
+        payments.merchant_city,
+        payments.merchant_state,
+        payments.merchant_country,
+        payments.category,
+        payments.risk_tier,
+        payments.card_last4,
+        coalesce(rule_sets.rules_fired, '{}') as rules_fired,
+        coalesce(rule_sets.risk_score, 0) as risk_score,
+        cutoff.alert_score > 0 and coalesce(rule_sets.risk_score, 0) >= cutoff.alert_score as is_alert
+    from features
+    join payments on payments.client_id = features.client_id and payments.transaction_id = features.transaction_id
+    left join rule_sets on rule_sets.rules_mask = features.rules_mask
     cross join cutoff
 )
 

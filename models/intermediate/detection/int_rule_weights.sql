@@ -25,11 +25,11 @@ totals as (
 
 fired as (
     select
-        rule_name,
-        sum(fraud_cases) as fraud_cases,
-        sum(labelled_transactions - fraud_cases) as genuine_cases
+        rules.rule_name,
+        sum(training.fraud_cases) as fraud_cases,
+        sum(training.labelled_transactions - training.fraud_cases) as genuine_cases
     from training
-    cross join unnest(rules_fired) as rule_name
+    join rules on {{ mask_has_rule('training.rules_mask', 'rules.rule_position') }}
     group by 1
 ),
 
