@@ -14,7 +14,7 @@ concat_ws('|', coalesce({{ state }}, ''), coalesce({{ city }}, ''))
 {%- endif -%}
 (
         {%- for rule in var('fraud_rules') %}
-        case when ({{ rule.condition }}) then {{ 2 ** (loop.index - 1) }}::bigint else 0 end{% if not loop.last %} +{% endif %}
+        case when ({{ rule.condition }}) then {{ rule_bit(loop.index) }} else 0 end{% if not loop.last %} +{% endif %}
         {%- endfor %}
     )
 {%- endmacro %}
@@ -23,14 +23,20 @@ concat_ws('|', coalesce({{ state }}, ''), coalesce({{ city }}, ''))
 {% macro rule_names(mask) -%}
 array_remove(array[
         {%- for rule in var('fraud_rules') %}
-        case when {{ mask }} & {{ 2 ** (loop.index - 1) }}::bigint <> 0 then {{ sql_text(rule.name) }} end{% if not loop.last %},{% endif %}
+        case when {{ mask_has_rule(mask, loop.index) }} then {{ sql_text(rule.name) }} end{% if not loop.last %},{% endif %}
         {%- endfor %}
     ]::text[], null)
 {%- endmacro %}
 
-{# Whether the rule at a position (1-based, fraud_rules_table's rule_position) is in a mask. #}
+{# The bit of the rule at a position (1-based, fraud_rules_table's rule_position): the one place
+   that says which bit a rule is. #}
+{% macro rule_bit(position) -%}
+(1::bigint << ({{ position }} - 1))
+{%- endmacro %}
+
+{# Whether the rule at a position is in a mask. #}
 {% macro mask_has_rule(mask, position) -%}
-({{ mask }} & (1::bigint << ({{ position }} - 1))) <> 0
+({{ mask }} & {{ rule_bit(position) }}) <> 0
 {%- endmacro %}
 
 {# The rules as rows: position, name, description, condition, declared weight. #}
