@@ -87,6 +87,30 @@ def test_weights_and_alert_score_come_from_the_training_period_only(sql, payment
     assert summary(sql)["alert_score"] == pytest.approx(best, abs=1e-9)
 
 
+def test_rules_fired_follow_their_conditions(sql):
+    """The names a payment's rules_mask stands for are the rules whose conditions hold for it,
+    recomputed here from the payment's facts: a bit read as another rule's name fails this."""
+    rows = sql("""
+        select rules_mask, rules_fired, is_online, hour_of_day, risk_tier, card_payments_1h, card_errors_24h, is_state_hop
+        from intermediate.int_payment_scores
+    """)
+    conditions = {
+        "online": lambda online, hour, tier, velocity, errors, hop: online,
+        "night": lambda online, hour, tier, velocity, errors, hop: hour < 5,
+        "risky_category": lambda online, hour, tier, velocity, errors, hop: tier == "high",
+        "velocity": lambda online, hour, tier, velocity, errors, hop: velocity >= 3,
+        "recent_errors": lambda online, hour, tier, velocity, errors, hop: errors >= 2,
+        "state_hop": lambda online, hour, tier, velocity, errors, hop: hop,
+    }
+    fired_somewhere = set()
+    for mask, names, *facts in rows:
+        assert bin(mask).count("1") == len(names), (mask, names)
+        for name, holds in conditions.items():
+            assert (name in names) == bool(holds(*facts)), (name, mask, names, facts)
+        fired_somewhere.update(names)
+    assert {"online", "night", "risky_category"} <= fired_somewhere, "the generated data fires the common rules"
+
+
 def test_velocity_feature_counts_the_cards_last_hour(sql):
     rows = sql("select card_id, transacted_at, card_payments_1h from intermediate.int_payment_features order by card_id, transacted_at")
     by_card = {}
