@@ -95,13 +95,14 @@ final class PlatformTests: XCTestCase {
             """)[0]["n"].int
         XCTAssertEqual(constraints, 5)
         // The one big table's indexes, whichever step builds them: the unique one its merge needs, a
-        // client's payments by time, the fraud cases, and the loads the rollups take rows by.
+        // client's payments by time, the fraud cases, the loads the rollups take rows by, and the
+        // payment times the latest scored payments take their weeks by.
         let indexes = try connection.query("""
             select indexname as name from pg_indexes where schemaname = 'intermediate' and tablename = 'enriched_transactions' order by 1
             """).compactMap { $0["name"].string }
         XCTAssertEqual(indexes, ["enriched_transactions_client_id_transacted_at_idx", "enriched_transactions_client_id_transaction_id_uidx",
                                  "enriched_transactions_fraud_cases_idx", "enriched_transactions_label_load_id_idx",
-                                 "enriched_transactions_payment_load_id_idx"])
+                                 "enriched_transactions_payment_load_id_idx", "enriched_transactions_transacted_at_idx"])
         let plan = try connection.query("explain select * from queries.client_transactions where client_id = 1 order by transacted_at desc limit 50")
             .compactMap { $0[0].string }.joined(separator: "\n")
         XCTAssertTrue(plan.contains("enriched_transactions_client_id_transacted_at_idx"), plan)

@@ -7,6 +7,7 @@
         {'columns': ['client_id', 'transaction_id'], 'unique': true},
         {'columns': ['payment_load_id'], 'type': 'brin'},
         {'columns': ['label_load_id'], 'type': 'brin'},
+        {'columns': ['transacted_at'], 'type': 'brin'},
     ]
 ) }}
 
@@ -20,7 +21,8 @@
     new labels arrived for (labels come after their payment), so readers never wait for a rebuild.
     Each row keeps the loads that brought its payment and its label, for the rollups downstream
     (BRIN indexes: rows arrive in load order, so a block range's min and max find a cycle's rows
-    for a fraction of a B-tree's build time).
+    for a fraction of a B-tree's build time; payments arrive in time order too, so the BRIN on
+    transacted_at finds the last weeks that int_recent_payment_scores scores).
     enriched_transactions_view is the same rows as a materialized view (var build_parity_view). #}
 
 with

@@ -4,7 +4,9 @@
 -- depends_on: {{ ref('daily_loss') }}, {{ ref('cumulative_loss') }}, {{ ref('year_options') }}, {{ ref('state_options') }}
 -- depends_on: {{ ref('client_risk') }}, {{ ref('client_cards') }}, {{ ref('client_transactions') }}, {{ ref('client_fraud_history') }}
 -- depends_on: {{ ref('load_history') }}, {{ ref('rejected_rows') }}, {{ ref('freshness') }}
+{% if var('detection', true) %}
 -- depends_on: {{ ref('detection_summary') }}, {{ ref('detection_rules') }}, {{ ref('detection_pr_curve') }}, {{ ref('detection_alerts_daily') }}, {{ ref('detection_latest_alerts') }}
+{% endif %}
 
 {# The dashboard's role: it can read the queries schema and nothing else. Views run with their
     owner's rights, so the role needs no access to staging or raw. It cannot log in: the app

@@ -1,9 +1,9 @@
 {{ config(materialized='view') }}
 
 -- Every payment's risk score (looked up by the set of rules it fired), the rules' names, whether it
--- raises an alert, and the payment's own facts from the one big table: a reader of a few rows (the
--- latest alerts, one client) pays for those rows only; the tests that check the evaluation read it
--- whole.
+-- raises an alert, and the payment's own facts from the one big table, worked out when read (the
+-- features are a view): for the tests that check the evaluation against every payment, and for
+-- readers of one client. The alert queue reads int_recent_payment_scores, kept by every build.
 with
 
 features as (
@@ -24,7 +24,18 @@ cutoff as (
 
 final as (
     select
-        features.*,
+        features.client_id,
+        features.card_id,
+        features.transaction_id,
+        features.transacted_at,
+        features.card_payments_1h,
+        features.card_payments_24h,
+        features.card_errors_24h,
+        features.is_state_hop,
+        features.recent_max_amount_usd,
+        features.amount_to_recent_max,
+        features.rules_mask,
+        payments.transacted_at::date - payments.account_opened_on as account_age_days,
         payments.amount_usd,
         payments.channel,
         payments.is_online,

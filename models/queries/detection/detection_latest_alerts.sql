@@ -2,12 +2,20 @@
 -- card as its last four digits only, the rules that fired and, once it has arrived, the label.
 with
 
-{# The last 7 days of payments (the newest payment time from the payments' B-tree; the scores'
-    BRIN index finds the week's block ranges). #}
+{# The week's scored payments (int_recent_payment_scores), their score and whether it raises an alert. #}
+scores as (
+    select
+        recent.*,
+        coalesce(rule_sets.rules_fired, '{}') as rules_fired,
+        coalesce(rule_sets.risk_score, 0) as risk_score
+    from {{ ref('int_recent_payment_scores') }} as recent
+    left join {{ ref('int_rule_set_scores') }} as rule_sets on rule_sets.rules_mask = recent.rules_mask
+    cross join {{ ref('int_alert_cutoff') }} as cutoff
+    where cutoff.alert_score > 0 and coalesce(rule_sets.risk_score, 0) >= cutoff.alert_score
+),
+
 alerts as (
-    select * from {{ ref('int_payment_scores') }}
-    where is_alert
-        and transacted_at >= (select max(transacted_at) from {{ ref('stg_transactions') }}) - interval '7 days'
+    select * from scores
     order by transacted_at desc
     limit 200
 ),
