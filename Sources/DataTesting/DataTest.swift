@@ -41,7 +41,7 @@ public struct DataTest: Sendable {
     }
 
     public struct Screen: Sendable, Equatable {
-        /// The relation scanned (the model; a `where:` config is part of `failingRows`).
+        /// The relation scanned: the model, or the model filtered by the test's `where:` config.
         public let relation: String
         /// A condition true for the rows that make the test fail.
         public let failingRows: String

@@ -103,10 +103,11 @@ public struct TestCompiler {
                spec.config["store_failures"]?.truthy != true, spec.config["limit"] == nil {
                 let rendered = try compiler.renderSnippet(condition, file: spec.file, for: model, extra: variables)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                // A `where:` becomes part of the condition, so the test shares its relation's scan
-                // instead of scanning the filtered subquery on its own (a row the filter leaves out,
-                // where it is false or null, cannot fail the test).
-                screen = DataTest.Screen(relation: relation, failingRows: whereClause.map { "(\($0)) and (\(rendered))" } ?? rendered)
+                // A `where:` stays in the scanned relation (the tests with the same filter share
+                // its scan): it is there to make the test cheap, and only in the FROM can an index,
+                // or a view's window partitioned by the filtered column, read just those rows.
+                screen = DataTest.Screen(relation: whereClause.map { "(select * from \(relation) where \($0)) dbt_subquery" } ?? relation,
+                                         failingRows: rendered)
             }
             if let builtin {
                 let rendered = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)
