@@ -8,15 +8,16 @@
 ) }}
 
 -- Where each client has paid in person, and when first: int_payment_features flags a client's first
--- payment in a city and state. Incremental: a cycle merges the places of its new payments, keeping
--- the earliest time.
+-- payment in a city and state. It reads the staged payments, not the one big table, so a build runs
+-- it beside enriched_transactions instead of after it. Incremental: a cycle merges the places of its
+-- new payments, keeping the earliest time.
 with
 
 payments as (
-    select * from {{ ref('enriched_transactions') }}
+    select * from {{ ref('stg_transactions') }}
     where not is_online
     {% if is_incremental() %}
-        and payment_load_id > {{ load_watermark(source('raw', 'transactions')) }}
+        and _rops_load_id > {{ load_watermark(source('raw', 'transactions')) }}
     {% endif %}
 ),
 
