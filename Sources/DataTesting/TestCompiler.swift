@@ -86,7 +86,8 @@ public struct TestCompiler {
         // dbt's get_where_subquery: the model, or `(select * from <model> where …) dbt_subquery`.
         let relationValue = ephemeral == nil ? try relationObject(testedRelation, spec: spec, model: model)
             : Relation.object(schema: "", identifier: testedRelation, type: "cte", rendered: testedRelation)
-        let filteredModel: Value = whereClause.map { .string("(select * from \(testedRelation) where \($0)) dbt_subquery") } ?? relationValue
+        let filteredRelation = whereClause.map { "(select * from \(testedRelation) where \($0)) dbt_subquery" }
+        let filteredModel: Value = filteredRelation.map(Value.string) ?? relationValue
         var variables: [String: Value] = ["model": filteredModel]
         if let column = spec.column { variables["column_name"] = .string(column) }
         var dependsOn: Set<String> = [attachedTo]
@@ -106,8 +107,8 @@ public struct TestCompiler {
                 // A `where:` stays in the scanned relation (the tests with the same filter share
                 // its scan): it is there to make the test cheap, and only in the FROM can an index,
                 // or a view's window partitioned by the filtered column, read just those rows.
-                screen = DataTest.Screen(relation: whereClause.map { "(select * from \(relation) where \($0)) dbt_subquery" } ?? relation,
-                                         failingRows: rendered)
+                // (An ephemeral model's tests are not screened: see below.)
+                screen = DataTest.Screen(relation: filteredRelation ?? relation, failingRows: rendered)
             }
             if let builtin {
                 let rendered = try compiler.renderSnippet(builtin, file: spec.file, for: model, extra: variables)

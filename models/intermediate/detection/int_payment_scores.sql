@@ -35,7 +35,7 @@ final as (
         features.recent_max_amount_usd,
         features.amount_to_recent_max,
         features.rules_mask,
-        payments.transacted_at::date - payments.account_opened_on as account_age_days,
+        {{ payment_facts()['account_age_days'] }} as account_age_days,
         payments.amount_usd,
         payments.channel,
         payments.is_online,
